@@ -1,0 +1,148 @@
+using System.Runtime.InteropServices;
+
+namespace Mediasoup.Interop.Libc;
+
+/// <summary>The libc calls the loop, the channel and the sockets need. Errors come back
+/// through SetLastError (read with Marshal.GetLastPInvokeError).</summary>
+internal static unsafe partial class Libc
+{
+    public const int EINTR = 4;
+    public const int EAGAIN = 11;
+    public const int EBADF = 9;
+    public const int EADDRINUSE = 98;
+    public const int EINPROGRESS = 115;
+    public const int ECONNRESET = 104;
+    public const int EPIPE = 32;
+
+    public const int O_NONBLOCK = 0x800;
+    public const int O_CLOEXEC = 0x80000;
+    public const int F_GETFL = 3;
+    public const int F_SETFL = 4;
+
+    [LibraryImport(Libraries.C, EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, byte* buf, nint count);
+
+    [LibraryImport(Libraries.C, EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, byte* buf, nint count);
+
+    [LibraryImport(Libraries.C, EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    [LibraryImport(Libraries.C, EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(int fd, int cmd, int arg);
+
+    [LibraryImport(Libraries.C, EntryPoint = "pipe2", SetLastError = true)]
+    public static partial int Pipe2(int* fds, int flags);
+
+    [LibraryImport(Libraries.C, EntryPoint = "getpid")]
+    public static partial int GetPid();
+
+    [LibraryImport(Libraries.C, EntryPoint = "strerror")]
+    public static partial nint StrError(int errnum);
+
+    public static string ErrorText(int errno) => Marshal.PtrToStringUTF8(StrError(errno)) ?? $"errno {errno}";
+
+    public static bool SetNonBlocking(int fd)
+    {
+        int flags = Fcntl(fd, F_GETFL, 0);
+        if (flags < 0)
+            return false;
+        return (flags & O_NONBLOCK) != 0 || Fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0;
+    }
+
+    // ---- epoll ----
+    public const uint EPOLLIN = 0x001;
+    public const uint EPOLLOUT = 0x004;
+    public const uint EPOLLERR = 0x008;
+    public const uint EPOLLHUP = 0x010;
+    public const uint EPOLLRDHUP = 0x2000;
+    public const uint EPOLLET = 1u << 31;
+    public const int EPOLL_CTL_ADD = 1;
+    public const int EPOLL_CTL_DEL = 2;
+    public const int EPOLL_CTL_MOD = 3;
+    public const int EPOLL_CLOEXEC = O_CLOEXEC;
+
+    /// <summary>struct epoll_event is packed on x86-64 (12 bytes).</summary>
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    public struct EpollEvent
+    {
+        public uint Events;
+        public ulong Data;
+    }
+
+    [LibraryImport(Libraries.C, EntryPoint = "epoll_create1", SetLastError = true)]
+    public static partial int EpollCreate1(int flags);
+
+    [LibraryImport(Libraries.C, EntryPoint = "epoll_ctl", SetLastError = true)]
+    public static partial int EpollCtl(int epfd, int op, int fd, EpollEvent* ev);
+
+    [LibraryImport(Libraries.C, EntryPoint = "epoll_wait", SetLastError = true)]
+    public static partial int EpollWait(int epfd, EpollEvent* events, int maxEvents, int timeoutMs);
+
+    // ---- eventfd ----
+    public const int EFD_CLOEXEC = O_CLOEXEC;
+    public const int EFD_NONBLOCK = O_NONBLOCK;
+
+    [LibraryImport(Libraries.C, EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initval, int flags);
+
+    // ---- signals ----
+    public const int SIGHUP = 1;
+    public const int SIGINT = 2;
+    public const int SIGUSR1 = 10;
+    public const int SIGUSR2 = 12;
+    public const int SIGPIPE = 13;
+    public const int SIGALRM = 14;
+    public const int SIGTERM = 15;
+    public static readonly nint SIG_IGN = 1;
+
+    [LibraryImport(Libraries.C, EntryPoint = "signal", SetLastError = true)]
+    public static partial nint Signal(int signum, nint handler);
+
+    // ---- resource usage ----
+    public const int RUSAGE_SELF = 0;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Timeval
+    {
+        public long Sec;
+        public long Usec;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Rusage
+    {
+        public Timeval Utime;
+        public Timeval Stime;
+        public long Maxrss;
+        public long Ixrss;
+        public long Idrss;
+        public long Isrss;
+        public long Minflt;
+        public long Majflt;
+        public long Nswap;
+        public long Inblock;
+        public long Oublock;
+        public long Msgsnd;
+        public long Msgrcv;
+        public long Nsignals;
+        public long Nvcsw;
+        public long Nivcsw;
+    }
+
+    [LibraryImport(Libraries.C, EntryPoint = "getrusage", SetLastError = true)]
+    public static partial int GetRusage(int who, Rusage* usage);
+
+    // ---- clock ----
+    public const int CLOCK_MONOTONIC = 1;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Timespec
+    {
+        public long Sec;
+        public long Nsec;
+    }
+
+    [LibraryImport(Libraries.C, EntryPoint = "clock_gettime")]
+    public static partial int ClockGetTime(int clockId, Timespec* ts);
+}

@@ -1,0 +1,69 @@
+using System.Runtime.InteropServices;
+
+namespace Mediasoup.Interop.Libc;
+
+/// <summary>BSD socket calls on raw fds: the worker keeps sockets on its own loop,
+/// so System.Net.Sockets is not used.</summary>
+internal static unsafe partial class Sockets
+{
+    public const int AF_INET = 2;
+    public const int AF_INET6 = 10;
+    public const int SOCK_STREAM = 1;
+    public const int SOCK_DGRAM = 2;
+    public const int SOCK_NONBLOCK = 0x800;
+    public const int SOCK_CLOEXEC = 0x80000;
+    public const int IPPROTO_TCP = 6;
+    public const int IPPROTO_UDP = 17;
+    public const int IPPROTO_IPV6 = 41;
+
+    public const int SOL_SOCKET = 1;
+    public const int SO_REUSEADDR = 2;
+    public const int SO_SNDBUF = 7;
+    public const int SO_RCVBUF = 8;
+    public const int SO_REUSEPORT = 15;
+    public const int IPV6_V6ONLY = 26;
+    public const int TCP_NODELAY = 1;
+
+    /// <summary>Large enough for sockaddr_in and sockaddr_in6.</summary>
+    [StructLayout(LayoutKind.Sequential, Size = 28)]
+    public struct SockAddrStorage
+    {
+        public ushort Family;
+    }
+
+    [LibraryImport(Libraries.C, EntryPoint = "socket", SetLastError = true)]
+    public static partial int Socket(int domain, int type, int protocol);
+
+    [LibraryImport(Libraries.C, EntryPoint = "bind", SetLastError = true)]
+    public static partial int Bind(int fd, void* addr, int addrLen);
+
+    [LibraryImport(Libraries.C, EntryPoint = "listen", SetLastError = true)]
+    public static partial int Listen(int fd, int backlog);
+
+    [LibraryImport(Libraries.C, EntryPoint = "accept4", SetLastError = true)]
+    public static partial int Accept4(int fd, void* addr, int* addrLen, int flags);
+
+    [LibraryImport(Libraries.C, EntryPoint = "getsockname", SetLastError = true)]
+    public static partial int GetSockName(int fd, void* addr, int* addrLen);
+
+    [LibraryImport(Libraries.C, EntryPoint = "setsockopt", SetLastError = true)]
+    public static partial int SetSockOpt(int fd, int level, int name, void* value, int valueLen);
+
+    [LibraryImport(Libraries.C, EntryPoint = "getsockopt", SetLastError = true)]
+    public static partial int GetSockOpt(int fd, int level, int name, void* value, int* valueLen);
+
+    [LibraryImport(Libraries.C, EntryPoint = "recvfrom", SetLastError = true)]
+    public static partial nint RecvFrom(int fd, byte* buf, nint len, int flags, void* addr, int* addrLen);
+
+    [LibraryImport(Libraries.C, EntryPoint = "sendto", SetLastError = true)]
+    public static partial nint SendTo(int fd, byte* buf, nint len, int flags, void* addr, int addrLen);
+
+    [LibraryImport(Libraries.C, EntryPoint = "inet_pton", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int InetPton(int family, string src, void* dst);
+
+    [LibraryImport(Libraries.C, EntryPoint = "inet_ntop", SetLastError = true)]
+    public static partial nint InetNtop(int family, void* src, byte* dst, int size);
+
+    public static int SetIntOption(int fd, int level, int name, int value) =>
+        SetSockOpt(fd, level, name, &value, sizeof(int));
+}

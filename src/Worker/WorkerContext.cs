@@ -1,0 +1,38 @@
+using System;
+using Mediasoup.Channel;
+using Mediasoup.Dtls;
+using Mediasoup.Logging;
+using Mediasoup.Loop;
+using Mediasoup.Net;
+using Mediasoup.Settings;
+
+namespace Mediasoup.Worker;
+
+/// <summary>
+/// Everything one worker's objects share: its loop, channel, logger, handler registry,
+/// settings, certificate, ports and randomness. Passed down explicitly; nothing of a
+/// worker lives in statics, so several workers can run in one process.
+/// </summary>
+internal sealed class WorkerContext
+{
+    public WorkerContext(EventLoop loop, Channel.Channel channel, Logger logger, WorkerSettings settings,
+        DtlsCertificate certificate, Random random)
+    {
+        Loop = loop;
+        Channel = channel;
+        Logger = logger;
+        Settings = settings;
+        Certificate = certificate;
+        Random = random;
+        Ports = new PortManager(n => Random.Next(n));
+    }
+
+    public EventLoop Loop { get; }
+    public Channel.Channel Channel { get; }
+    public Logger Logger { get; }
+    public WorkerSettings Settings { get; }
+    public DtlsCertificate Certificate { get; }
+    public Random Random { get; }
+    public HandlerRegistry Registry { get; } = new();
+    public PortManager Ports { get; }
+}

@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using Mediasoup.Channel;
+using Mediasoup.Dtls;
+using Mediasoup.Logging;
+using Mediasoup.Loop;
+using Mediasoup.Settings;
+
+namespace Mediasoup.Worker;
+
+/// <summary>Runs one worker to completion on the calling thread: the body of both the
+/// executable and (later) the mediasoup_worker_run library entry point.</summary>
+internal static class WorkerRunner
+{
+    public const int ExitOk = 0;
+    public const int ExitSettingsError = 42;
+    public const int ExitStartupError = 40;
+
+    /// <summary>Versions whose channel schema this worker speaks (3.27.0 and 3.27.1 are identical).</summary>
+    private static readonly string[] SupportedHostVersions = ["3.27.0", "3.27.1"];
+
+    public static int Run(IReadOnlyList<string> args, string version, int readFd, int writeFd, bool executable)
+    {
+        var warnings = new List<string>();
+        WorkerSettings settings;
+        try
+        {
+            settings = SettingsParser.Parse(args, warnings);
+        }
+        catch (SettingsException ex)
+        {
+            Console.Error.WriteLine($"settings error: {ex.Message}");
+            return ExitSettingsError;
+        }
+
+        string? loopEnv = Environment.GetEnvironmentVariable("MEDIASOUP_WORKER_LOOP");
+        using EventLoop loop = EventLoop.Create(EventLoop.KindFromEnvironment(loopEnv), out string? loopFallback);
+        using var socket = new ChannelSocket(loop, readFd, writeFd);
+        var channel = new Channel.Channel(socket);
+        var logger = new Logger(settings.LogLevel, settings.LogTags);
+        logger.SetSink(channel);
+
+        DtlsCertificate certificate;
+        try
+        {
+            certificate = settings.DtlsCertificateFile != null
+                ? DtlsCertificate.LoadPem(settings.DtlsCertificateFile, settings.DtlsPrivateKeyFile!)
+                : DtlsCertificate.Generate();
+        }
+        catch (DtlsCertificateException ex)
+        {
+            Console.Error.WriteLine($"DTLS certificate error: {ex.Message}");
+            return ExitStartupError;
+        }
+
+        using (certificate)
+        {
+            var ctx = new WorkerContext(loop, channel, logger, settings, certificate, new Random());
+            var worker = new Worker(ctx, socket, handleSignals: executable);
+            worker.Start();
+
+            logger.Debug(LogTags.Info, $"Worker | mediasoup-worker (C#) running [pid:{Environment.ProcessId}, host version:{version}, loop:{loop.BackendName}]");
+            if (loopFallback != null)
+                logger.Warn(LogTags.Info, $"Worker | io_uring requested but unavailable, using epoll: {loopFallback}");
+            if (Array.IndexOf(SupportedHostVersions, version) < 0)
+                logger.Warn(LogTags.Info, $"Worker | host version {version} is not one this worker was built for (3.27.0, 3.27.1)");
+            foreach (string w in warnings)
+                logger.Warn(LogTags.Info, $"Worker | {w}");
+            logger.Debug(LogTags.Info, $"Worker | logLevel: {LogNames.LevelName(settings.LogLevel)}, logTags: {LogNames.TagsText(settings.LogTags)}, rtcMinPort: {settings.RtcMinPort}, rtcMaxPort: {settings.RtcMaxPort}");
+
+            loop.Run();
+            if (!worker.IsClosed)
+                worker.Close();
+        }
+        return ExitOk;
+    }
+}
