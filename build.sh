@@ -111,6 +111,10 @@ cmd_test() {
   rm -f "$results/unit.trx"
   dotnet test "$ROOT/tests/Worker.Tests/Worker.Tests.csproj" -c Release --nologo \
     --logger "console;verbosity=minimal" --logger "trx;LogFileName=$results/unit.trx" || rc=1
+  log "robustness: mutated and garbage channel frames against out/mediasoup-worker"
+  local fuzz_ok=0
+  "$NODE_BIN" "$ROOT/tests/robustness/channel-fuzz.mjs" --worker "$OUT/mediasoup-worker" --iterations 20000 \
+    | grep -v '^frame:' && fuzz_ok=1 || rc=1
   log "conformance: mediasoup's own jest suite against out/mediasoup-worker"
   rm -f "$results/summary.json"
   "$NODE_BIN" "$ROOT/tests/conformance/run.mjs" --worker "$OUT/mediasoup-worker" || rc=1
@@ -125,8 +129,8 @@ cmd_test() {
   else
     cp=0 cf=0 cs=0 reg=1
   fi
-  echo "unit: $up passed, $uf failed; conformance: $cp passed, $cf not passing ($reg of them in the ratchet)"
-  echo "$((up + cp)) passed, $((uf + reg)) failed, $((cf - reg + cs)) skipped"
+  echo "unit: $up passed, $uf failed; channel fuzz: $([ $fuzz_ok = 1 ] && echo survived || echo FAILED); conformance: $cp passed, $cf not passing ($reg of them in the ratchet)"
+  echo "$((up + cp + fuzz_ok)) passed, $((uf + reg + 1 - fuzz_ok)) failed, $((cf - reg + cs)) skipped"
   return $rc
 }
 

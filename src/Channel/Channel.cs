@@ -26,8 +26,7 @@ public sealed class Channel : IChannelSocketListener, ILogSink
     private readonly FlatBufferBuilder _logBuilder = new(256);
     private readonly ChannelRequest _request;
     private readonly ChannelNotification _notification = new();
-    private ByteBuffer? _rx;
-    private byte[]? _rxArray;
+    private readonly FrameWindow _frame = new();
     private IChannelListener? _listener;
     private Logger? _logger;
     private bool _dispatching;
@@ -52,13 +51,7 @@ public sealed class Channel : IChannelSocketListener, ILogSink
 
     void IChannelSocketListener.OnChannelFrame(byte[] buffer, int offset, int length)
     {
-        if (_rx == null || _rxArray != buffer)
-        {
-            // Reused across frames; replaced only when the reader grew its buffer.
-            _rx = new ByteBuffer(buffer);
-            _rxArray = buffer;
-        }
-        _rx.Position = offset;
+        _frame.Load(buffer, offset, length);
 
         FBS.Message.Message message;
         FBS.Message.Body type;
@@ -66,7 +59,7 @@ public sealed class Channel : IChannelSocketListener, ILogSink
         {
             if (length < 8)
                 throw new FormatException($"frame of {length} bytes is too short");
-            message = FBS.Message.Message.GetRootAsMessage(_rx);
+            message = FBS.Message.Message.GetRootAsMessage(_frame.View);
             type = message.DataType;
         }
         catch (Exception ex)

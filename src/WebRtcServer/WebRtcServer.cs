@@ -30,11 +30,11 @@ internal sealed class WebRtcServer : IRequestHandler, IUdpSocketListener, ITcpSe
     private readonly List<(string Ufrag, string TransportId)> _localUfrags = new();
     private bool _closed;
 
-    public WebRtcServer(WorkerContext ctx, string id, FBS.Transport.ListenInfo?[] listenInfos)
+    public WebRtcServer(WorkerContext ctx, string id, IReadOnlyList<FBS.Transport.ListenInfo?> listenInfos)
     {
         _ctx = ctx;
         Id = id;
-        if (listenInfos.Length == 0)
+        if (listenInfos.Count == 0)
             throw new MediasoupTypeError("wrong listenInfos (empty array)");
         try
         {

@@ -65,9 +65,11 @@ internal sealed unsafe class Worker : IChannelListener
                 string id = body.WebRtcServerId ?? throw new MediasoupTypeError("missing webRtcServerId");
                 if (_webRtcServers.ContainsKey(id))
                     throw new MediasoupError($"a WebRtcServer with same webRtcServerId already exists [method:{request.MethodName}]");
-                var infos = new FBS.Transport.ListenInfo?[body.ListenInfosLength];
-                for (int i = 0; i < infos.Length; i++)
-                    infos[i] = body.ListenInfos(i);
+                // Grown element by element: a garbage length fails on the first out-of-range
+                // read instead of sizing an allocation.
+                var infos = new List<FBS.Transport.ListenInfo?>();
+                for (int i = 0; i < body.ListenInfosLength; i++)
+                    infos.Add(body.ListenInfos(i));
                 _webRtcServers.Add(id, new WebRtcServer.WebRtcServer(_ctx, id, infos));
                 request.Accept();
                 break;
@@ -236,7 +238,7 @@ internal sealed unsafe class Worker : IChannelListener
         // Present (even empty) log tags replace the whole set.
         if (FbsTables.HasField(body, 1))
         {
-            var names = new List<string>(body.LogTagsLength);
+            var names = new List<string>();
             for (int i = 0; i < body.LogTagsLength; i++)
                 names.Add(body.LogTags(i) ?? "");
             LogTags tags = SettingsParser.ParseTags(names);
