@@ -37,11 +37,15 @@ step_system_deps() {
 step_npm_deps() {
   # The pinned mediasoup host, a Node >= 22 runtime and jest. --ignore-scripts:
   # mediasoup's postinstall would fetch or build the C++ worker.
-  if [ ! -x "$NODE_BIN" ] || [ ! -f "$HOST_DIR/node_modules/mediasoup/package.json" ] \
-     || [ "$HOST_DIR/package-lock.json" -nt "$HOST_DIR/node_modules/.package-lock.json" ]; then
+  # Reinstall only when the lock file's content changed (mtimes change with every checkout).
+  local want have=""
+  want=$(sha256sum "$HOST_DIR/package-lock.json" | cut -d' ' -f1)
+  [ -f "$HOST_DIR/node_modules/.lock-sha256" ] && have=$(cat "$HOST_DIR/node_modules/.lock-sha256")
+  if [ ! -x "$NODE_BIN" ] || [ ! -f "$HOST_DIR/node_modules/mediasoup/package.json" ] || [ "$want" != "$have" ]; then
     log "installing npm packages into host/node_modules"
     (cd "$HOST_DIR" && MEDIASOUP_WORKER_BIN="$OUT/mediasoup-worker" \
       npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+    echo "$want" > "$HOST_DIR/node_modules/.lock-sha256"
   fi
   # test-Worker.js loads a certificate pair that the npm package does not ship.
   local data="$HOST_DIR/node_modules/mediasoup/node/lib/test/data"
