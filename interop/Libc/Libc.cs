@@ -145,4 +145,26 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Libraries.C, EntryPoint = "clock_gettime")]
     public static partial int ClockGetTime(int clockId, Timespec* ts);
+
+    // ---- file type (statx: one struct layout on every architecture) ----
+    public const int AT_FDCWD = -100;
+    public const uint STATX_TYPE = 0x1;
+    public const int S_IFMT = 0xF000;
+    public const int S_IFREG = 0x8000;
+
+    [LibraryImport(Libraries.C, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Statx(int dirFd, string path, int flags, uint mask, byte* statxBuf);
+
+    /// <summary>The S_IFMT bits of path (symlinks followed, like stat); false when statx fails.</summary>
+    public static bool TryGetFileType(string path, out int type)
+    {
+        byte* buf = stackalloc byte[256]; // sizeof(struct statx)
+        if (Statx(AT_FDCWD, path, 0, STATX_TYPE, buf) != 0)
+        {
+            type = 0;
+            return false;
+        }
+        type = *(ushort*)(buf + 28) & S_IFMT; // stx_mode
+        return true;
+    }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using Mediasoup.Interop.Libc;
 using Mediasoup.Logging;
 
 namespace Mediasoup.Settings;
@@ -186,6 +187,10 @@ public static class SettingsParser
         }
         if (info.LinkTarget != null && info.ResolveLinkTarget(true) is { Exists: false })
             throw new SettingsException($"{what}: file does not exist: {path}");
+        // FileInfo.Exists is true for FIFOs and devices too; the reference requires S_ISREG
+        // (and opening a FIFO below would block start-up until a writer appears).
+        if (Libc.TryGetFileType(path, out int type) && type != Libc.S_IFREG)
+            throw new SettingsException($"{what}: file is not a regular file: {path}");
         try
         {
             using FileStream _ = new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
