@@ -1,24 +1,33 @@
+using System;
 using System.Collections.Generic;
 using Mediasoup.Channel;
+using Mediasoup.Consumers;
+using Mediasoup.Producers;
+using Mediasoup.Transports;
 using Mediasoup.Worker;
 
 namespace Mediasoup.Router;
 
 /// <summary>
-/// A Router: owns transports and RTP observers and routes media between producers and
-/// consumers. Transports and observers arrive with the media-plane issues; until then
-/// their creation is refused with an error that names the method.
+/// A Router: owns transports and RTP observers and keeps who consumes what
+/// (producer → consumers, consumer → producer), so that producer events reach consumers
+/// living in other transports.
 /// </summary>
-internal sealed class Router : IRequestHandler
+internal sealed class Router : IRequestHandler, ITransportListener
 {
     private readonly WorkerContext _ctx;
-    private readonly Dictionary<string, object> _transports = new();
+    private readonly Func<string, WebRtcServer.WebRtcServer?> _findWebRtcServer;
+    private readonly Dictionary<string, Transport> _transports = new();
     private readonly Dictionary<string, object> _rtpObservers = new();
+    private readonly Dictionary<string, Producer> _producers = new();
+    private readonly Dictionary<Producer, List<Consumer>> _producerConsumers = new();
+    private readonly Dictionary<Consumer, Producer> _consumerProducer = new();
     private bool _closed;
 
-    public Router(WorkerContext ctx, string id)
+    public Router(WorkerContext ctx, string id, Func<string, WebRtcServer.WebRtcServer?> findWebRtcServer)
     {
         _ctx = ctx;
+        _findWebRtcServer = findWebRtcServer;
         Id = id;
         ctx.Registry.Register(id, this, null);
     }
@@ -30,46 +39,77 @@ internal sealed class Router : IRequestHandler
         switch (request.Method)
         {
             case FBS.Request.Method.ROUTER_DUMP:
+                Dump(request);
+                break;
+
+            case FBS.Request.Method.ROUTER_CREATE_WEBRTCTRANSPORT:
+            case FBS.Request.Method.ROUTER_CREATE_WEBRTCTRANSPORT_WITH_SERVER:
             {
-                var dump = new FBS.Router.DumpResponseT
+                var body = request.Body<FBS.Router.CreateWebRtcTransportRequest>(FBS.Request.Body.Router_CreateWebRtcTransportRequest);
+                string id = CheckNewTransportId(body.TransportId, request);
+                FBS.WebRtcTransport.WebRtcTransportOptions options = body.Options ?? throw new MediasoupTypeError("missing options");
+                WebRtcTransport transport;
+                if (request.Method == FBS.Request.Method.ROUTER_CREATE_WEBRTCTRANSPORT)
                 {
-                    Id = Id,
-                    TransportIds = new List<string>(_transports.Keys),
-                    RtpObserverIds = new List<string>(_rtpObservers.Keys),
-                    MapProducerIdConsumerIds = new List<FBS.Common.StringStringArrayT>(),
-                    MapConsumerIdProducerId = new List<FBS.Common.StringStringT>(),
-                    MapProducerIdObserverIds = new List<FBS.Common.StringStringArrayT>(),
-                    MapDataProducerIdDataConsumerIds = new List<FBS.Common.StringStringArrayT>(),
-                    MapDataConsumerIdDataProducerId = new List<FBS.Common.StringStringT>(),
-                };
-                int offset = FBS.Router.DumpResponse.Pack(request.Builder, dump).Value;
-                request.Accept(FBS.Response.Body.Router_DumpResponse, offset);
+                    FBS.WebRtcTransport.ListenIndividual listen = options.ListenType == FBS.WebRtcTransport.Listen.ListenIndividual
+                        ? options.Listen<FBS.WebRtcTransport.ListenIndividual>()!.Value
+                        : throw new MediasoupTypeError("wrong listen (expected ListenIndividual)");
+                    transport = new WebRtcTransport(_ctx, this, id, options, listen);
+                }
+                else
+                {
+                    FBS.WebRtcTransport.ListenServer listen = options.ListenType == FBS.WebRtcTransport.Listen.ListenServer
+                        ? options.Listen<FBS.WebRtcTransport.ListenServer>()!.Value
+                        : throw new MediasoupTypeError("wrong listen (expected ListenServer)");
+                    WebRtcServer.WebRtcServer server = _findWebRtcServer(listen.WebRtcServerId ?? "")
+                        ?? throw new MediasoupError($"wrong webRtcServerId (no associated WebRtcServer found) [method:{request.MethodName}]");
+                    var candidates = server.GetIceCandidates(options.EnableUdp, options.EnableTcp, options.PreferUdp, options.PreferTcp);
+                    transport = new WebRtcTransport(_ctx, this, id, options, candidates, server);
+                }
+                _transports.Add(id, transport);
+                transport.AcceptCreation(request);
+                break;
+            }
+
+            case FBS.Request.Method.ROUTER_CREATE_PLAINTRANSPORT:
+            {
+                var body = request.Body<FBS.Router.CreatePlainTransportRequest>(FBS.Request.Body.Router_CreatePlainTransportRequest);
+                string id = CheckNewTransportId(body.TransportId, request);
+                var transport = new PlainTransport(_ctx, this, id, body.Options ?? throw new MediasoupTypeError("missing options"));
+                _transports.Add(id, transport);
+                transport.AcceptCreation(request);
+                break;
+            }
+
+            case FBS.Request.Method.ROUTER_CREATE_DIRECTTRANSPORT:
+            {
+                var body = request.Body<FBS.Router.CreateDirectTransportRequest>(FBS.Request.Body.Router_CreateDirectTransportRequest);
+                string id = CheckNewTransportId(body.TransportId, request);
+                var transport = new DirectTransport(_ctx, this, id, body.Options ?? throw new MediasoupTypeError("missing options"));
+                _transports.Add(id, transport);
+                transport.AcceptCreation(request);
                 break;
             }
 
             case FBS.Request.Method.ROUTER_CLOSE_TRANSPORT:
             {
                 var body = request.Body<FBS.Router.CloseTransportRequest>(FBS.Request.Body.Router_CloseTransportRequest);
-                string id = body.TransportId ?? "";
-                if (!_transports.ContainsKey(id))
+                if (!_transports.Remove(body.TransportId ?? "", out Transport? transport))
                     throw new MediasoupNotFoundError($"Transport not found [method:{request.MethodName}]");
-                throw new MediasoupError($"not implemented yet [method:{request.MethodName}]");
+                transport.Close();
+                request.Accept();
+                break;
             }
 
             case FBS.Request.Method.ROUTER_CLOSE_RTPOBSERVER:
             {
                 var body = request.Body<FBS.Router.CloseRtpObserverRequest>(FBS.Request.Body.Router_CloseRtpObserverRequest);
-                string id = body.RtpObserverId ?? "";
-                if (!_rtpObservers.ContainsKey(id))
+                if (!_rtpObservers.ContainsKey(body.RtpObserverId ?? ""))
                     throw new MediasoupNotFoundError($"RtpObserver not found [method:{request.MethodName}]");
                 throw new MediasoupError($"not implemented yet [method:{request.MethodName}]");
             }
 
-            case FBS.Request.Method.ROUTER_CREATE_WEBRTCTRANSPORT:
-            case FBS.Request.Method.ROUTER_CREATE_WEBRTCTRANSPORT_WITH_SERVER:
-            case FBS.Request.Method.ROUTER_CREATE_PLAINTRANSPORT:
             case FBS.Request.Method.ROUTER_CREATE_PIPETRANSPORT:
-            case FBS.Request.Method.ROUTER_CREATE_DIRECTTRANSPORT:
             case FBS.Request.Method.ROUTER_CREATE_ACTIVESPEAKEROBSERVER:
             case FBS.Request.Method.ROUTER_CREATE_AUDIOLEVELOBSERVER:
                 throw new MediasoupError($"not implemented yet [method:{request.MethodName}]");
@@ -79,6 +119,102 @@ internal sealed class Router : IRequestHandler
         }
     }
 
+    private string CheckNewTransportId(string? id, ChannelRequest request)
+    {
+        if (id == null)
+            throw new MediasoupTypeError("missing transportId");
+        if (_transports.ContainsKey(id))
+            throw new MediasoupError($"a Transport with same transportId already exists [method:{request.MethodName}]");
+        return id;
+    }
+
+    private void Dump(ChannelRequest request)
+    {
+        var dump = new FBS.Router.DumpResponseT
+        {
+            Id = Id,
+            TransportIds = new List<string>(_transports.Keys),
+            RtpObserverIds = new List<string>(_rtpObservers.Keys),
+            MapProducerIdConsumerIds = new List<FBS.Common.StringStringArrayT>(),
+            MapConsumerIdProducerId = new List<FBS.Common.StringStringT>(),
+            MapProducerIdObserverIds = new List<FBS.Common.StringStringArrayT>(),
+            MapDataProducerIdDataConsumerIds = new List<FBS.Common.StringStringArrayT>(),
+            MapDataConsumerIdDataProducerId = new List<FBS.Common.StringStringT>(),
+        };
+        foreach (var kv in _producerConsumers)
+            dump.MapProducerIdConsumerIds.Add(new FBS.Common.StringStringArrayT { Key = kv.Key.Id, Values = kv.Value.ConvertAll(c => c.Id) });
+        foreach (var kv in _consumerProducer)
+            dump.MapConsumerIdProducerId.Add(new FBS.Common.StringStringT { Key = kv.Key.Id, Value = kv.Value.Id });
+        foreach (Producer p in _producers.Values)
+            dump.MapProducerIdObserverIds.Add(new FBS.Common.StringStringArrayT { Key = p.Id, Values = new List<string>() });
+        request.Accept(FBS.Response.Body.Router_DumpResponse, FBS.Router.DumpResponse.Pack(request.Builder, dump).Value);
+    }
+
+    // ---- ITransportListener ----
+
+    public void OnTransportNewProducer(Transport transport, Producer producer)
+    {
+        if (_producers.ContainsKey(producer.Id))
+            throw new MediasoupError("Producer already present in mapProducers");
+        _producers.Add(producer.Id, producer);
+        _producerConsumers.Add(producer, new List<Consumer>());
+    }
+
+    public void OnTransportProducerClosed(Transport transport, Producer producer)
+    {
+        if (!_producerConsumers.Remove(producer, out List<Consumer>? consumers))
+            return;
+        _producers.Remove(producer.Id);
+        foreach (Consumer c in consumers)
+        {
+            _consumerProducer.Remove(c);
+            c.OnProducerClosed();
+        }
+    }
+
+    public void OnTransportProducerPaused(Transport transport, Producer producer)
+    {
+        if (_producerConsumers.TryGetValue(producer, out List<Consumer>? consumers))
+        {
+            foreach (Consumer c in consumers)
+                c.OnProducerPaused();
+        }
+    }
+
+    public void OnTransportProducerResumed(Transport transport, Producer producer)
+    {
+        if (_producerConsumers.TryGetValue(producer, out List<Consumer>? consumers))
+        {
+            foreach (Consumer c in consumers)
+                c.OnProducerResumed();
+        }
+    }
+
+    public Producer GetProducerForConsumer(string producerId) =>
+        _producers.TryGetValue(producerId, out Producer? p)
+            ? p
+            : throw new MediasoupNotFoundError($"Producer not found [producerId:{producerId}]");
+
+    public void OnTransportNewConsumer(Transport transport, Consumer consumer, Producer producer)
+    {
+        consumer.Attach(producer);
+        _producerConsumers[producer].Add(consumer);
+        _consumerProducer.Add(consumer, producer);
+    }
+
+    public void OnTransportConsumerClosed(Transport transport, Consumer consumer)
+    {
+        if (_consumerProducer.Remove(consumer, out Producer? producer)
+            && _producerConsumers.TryGetValue(producer, out List<Consumer>? consumers))
+            consumers.Remove(consumer);
+    }
+
+    public void OnTransportListenServerClosed(Transport transport)
+    {
+        if (_transports.Remove(transport.Id))
+            transport.Close();
+    }
+
     /// <summary>Closes everything below, silently (no notifications: the host closes its side).</summary>
     public void Close()
     {
@@ -86,6 +222,8 @@ internal sealed class Router : IRequestHandler
             return;
         _closed = true;
         _ctx.Registry.Unregister(Id);
+        foreach (Transport t in new List<Transport>(_transports.Values))
+            t.Close();
         _transports.Clear();
         _rtpObservers.Clear();
     }

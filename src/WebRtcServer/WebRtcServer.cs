@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using Mediasoup.Channel;
+using Mediasoup.Ice;
 using Mediasoup.Net;
+using Mediasoup.Transports;
 using Mediasoup.Worker;
 
 namespace Mediasoup.WebRtcServer;
@@ -10,7 +12,7 @@ namespace Mediasoup.WebRtcServer;
 /// Listening UDP sockets and TCP servers shared by many WebRtcTransports. Binds one socket
 /// per listenInfo; any failure undoes all of them and fails the request.
 /// </summary>
-internal sealed class WebRtcServer : IRequestHandler, IUdpSocketListener, ITcpServerListener
+internal sealed class WebRtcServer : IRequestHandler, IUdpSocketListener, ITcpServerListener, IWebRtcTransportServerLink
 {
     /// <summary>One listenInfo's socket, with what is announced for it.</summary>
     public sealed class Listener
@@ -25,9 +27,10 @@ internal sealed class WebRtcServer : IRequestHandler, IUdpSocketListener, ITcpSe
 
     private readonly WorkerContext _ctx;
     private readonly List<Listener> _listeners = new();
-    // Filled by WebRtcTransports (ICE): local ufrag → transport id, in creation order.
-    private readonly List<string> _transportIds = new();
-    private readonly List<(string Ufrag, string TransportId)> _localUfrags = new();
+    // Transports using this server and their local ICE username fragments (old ones stay
+    // after restartIce until the new one is used), in creation order.
+    private readonly List<WebRtcTransport> _transports = new();
+    private readonly List<(string Ufrag, WebRtcTransport Transport)> _localUfrags = new();
     private bool _closed;
 
     public WebRtcServer(WorkerContext ctx, string id, IReadOnlyList<FBS.Transport.ListenInfo?> listenInfos)
@@ -57,34 +60,45 @@ internal sealed class WebRtcServer : IRequestHandler, IUdpSocketListener, ITcpSe
 
     public IReadOnlyList<Listener> Listeners => _listeners;
 
-    private Listener Bind(FBS.Transport.ListenInfo info)
+    private Listener Bind(FBS.Transport.ListenInfo fbsInfo)
     {
-        string ip = info.Ip ?? throw new MediasoupTypeError("missing listenInfo.ip");
-        if (!IpEndpoint.TryNormalize(ip, out string normalized, out _))
-            throw new MediasoupTypeError($"invalid IP '{ip}'");
-        FBS.Transport.SocketFlags? flags = info.Flags;
-        FBS.Transport.PortRange? range = info.PortRange;
-        var options = new SocketOptions(
-            flags?.Ipv6Only ?? false, flags?.UdpReusePort ?? false, info.SendBufferSize, info.RecvBufferSize);
-        ListenProtocol protocol = info.Protocol switch
+        ListenInfo info = ListenInfo.FromFbs(fbsInfo);
+        PortManager.Binding binding = info.Bind(_ctx);
+        return info.Protocol == ListenProtocol.Udp
+            ? new Listener { Udp = new UdpSocket(_ctx.Loop, binding, this), AnnouncedAddress = info.AnnouncedAddress, ExposeInternalIp = info.ExposeInternalIp }
+            : new Listener { Tcp = new TcpServer(_ctx.Loop, binding, this), AnnouncedAddress = info.AnnouncedAddress, ExposeInternalIp = info.ExposeInternalIp };
+    }
+
+    /// <summary>Candidates for a transport using this server, in listenInfo order, filtered
+    /// and boosted by the transport's UDP/TCP options.</summary>
+    public List<IceCandidate> GetIceCandidates(bool enableUdp, bool enableTcp, bool preferUdp, bool preferTcp)
+    {
+        var candidates = new List<IceCandidate>();
+        uint localPreference = IceCandidate.DefaultLocalPreference;
+        foreach (Listener l in _listeners)
         {
-            FBS.Transport.Protocol.UDP => ListenProtocol.Udp,
-            FBS.Transport.Protocol.TCP => ListenProtocol.Tcp,
-            _ => throw new MediasoupTypeError($"invalid listenInfo.protocol {(byte)info.Protocol}"),
-        };
+            if (l.Udp != null && enableUdp)
+                IceCandidate.AddFor(candidates, l.Local, ListenProtocol.Udp, l.AnnouncedAddress, l.ExposeInternalIp,
+                    preferUdp ? localPreference + 1000 : localPreference);
+            else if (l.Tcp != null && enableTcp)
+                IceCandidate.AddFor(candidates, l.Local, ListenProtocol.Tcp, l.AnnouncedAddress, l.ExposeInternalIp,
+                    preferTcp ? localPreference + 1000 : localPreference);
+            localPreference -= 100;
+        }
+        return candidates;
+    }
 
-        PortManager.Binding binding;
-        ushort min = range?.Min ?? 0, max = range?.Max ?? 0;
-        if (min != 0 && max != 0)
-            binding = _ctx.Ports.Bind(protocol, normalized, min, max, options);
-        else if (info.Port != 0)
-            binding = _ctx.Ports.Bind(protocol, normalized, info.Port, options);
-        else
-            binding = _ctx.Ports.Bind(protocol, normalized, _ctx.Settings.RtcMinPort, _ctx.Settings.RtcMaxPort, options);
+    public void OnTransportUsernameFragmentAdded(WebRtcTransport transport, string ufrag)
+    {
+        if (!_transports.Contains(transport))
+            _transports.Add(transport);
+        _localUfrags.Add((ufrag, transport));
+    }
 
-        return protocol == ListenProtocol.Udp
-            ? new Listener { Udp = new UdpSocket(_ctx.Loop, binding, this), AnnouncedAddress = info.AnnouncedAddress ?? "", ExposeInternalIp = info.ExposeInternalIp }
-            : new Listener { Tcp = new TcpServer(_ctx.Loop, binding, this), AnnouncedAddress = info.AnnouncedAddress ?? "", ExposeInternalIp = info.ExposeInternalIp };
+    public void OnTransportClosed(WebRtcTransport transport)
+    {
+        _transports.Remove(transport);
+        _localUfrags.RemoveAll(e => e.Transport == transport);
     }
 
     public void HandleRequest(ChannelRequest request)
@@ -98,7 +112,7 @@ internal sealed class WebRtcServer : IRequestHandler, IUdpSocketListener, ITcpSe
                     Id = Id,
                     UdpSockets = new List<FBS.WebRtcServer.IpPortT>(),
                     TcpServers = new List<FBS.WebRtcServer.IpPortT>(),
-                    WebRtcTransportIds = new List<string>(_transportIds),
+                    WebRtcTransportIds = _transports.ConvertAll(t => t.Id),
                     LocalIceUsernameFragments = new List<FBS.WebRtcServer.IceUserNameFragmentT>(),
                 };
                 foreach (Listener l in _listeners)
@@ -106,12 +120,12 @@ internal sealed class WebRtcServer : IRequestHandler, IUdpSocketListener, ITcpSe
                     var ipPort = new FBS.WebRtcServer.IpPortT { Ip = l.Local.AddressText, Port = l.Local.Port };
                     (l.Udp != null ? dump.UdpSockets : dump.TcpServers).Add(ipPort);
                 }
-                foreach ((string ufrag, string transportId) in _localUfrags)
+                foreach ((string ufrag, WebRtcTransport transport) in _localUfrags)
                 {
                     dump.LocalIceUsernameFragments.Add(new FBS.WebRtcServer.IceUserNameFragmentT
                     {
                         LocalIceUsernameFragment = ufrag,
-                        WebRtcTransportId = transportId,
+                        WebRtcTransportId = transport.Id,
                     });
                 }
                 int offset = FBS.WebRtcServer.DumpResponse.Pack(request.Builder, dump).Value;
@@ -137,6 +151,11 @@ internal sealed class WebRtcServer : IRequestHandler, IUdpSocketListener, ITcpSe
             return;
         _closed = true;
         _ctx.Registry.Unregister(Id);
+        // Transports go first: later they may still send DTLS close alerts through our sockets.
+        foreach (WebRtcTransport t in new List<WebRtcTransport>(_transports))
+            t.ListenServerClosed();
+        _transports.Clear();
+        _localUfrags.Clear();
         CloseSockets();
     }
 

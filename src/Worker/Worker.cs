@@ -92,7 +92,7 @@ internal sealed unsafe class Worker : IChannelListener
                 string id = body.RouterId ?? throw new MediasoupTypeError("missing routerId");
                 if (_routers.ContainsKey(id))
                     throw new MediasoupError($"a Router with same routerId already exists [method:{request.MethodName}]");
-                _routers.Add(id, new Router.Router(_ctx, id));
+                _routers.Add(id, new Router.Router(_ctx, id, FindWebRtcServer));
                 request.Accept();
                 break;
             }
@@ -118,6 +118,9 @@ internal sealed unsafe class Worker : IChannelListener
             }
         }
     }
+
+    private WebRtcServer.WebRtcServer? FindWebRtcServer(string id) =>
+        _webRtcServers.TryGetValue(id, out WebRtcServer.WebRtcServer? s) ? s : null;
 
     public void HandleNotification(ChannelNotification notification)
     {

@@ -1,0 +1,422 @@
+using System;
+using System.Collections.Generic;
+using Mediasoup.Channel;
+using Mediasoup.Producers;
+using Mediasoup.RtpParameters;
+using Mediasoup.Worker;
+using Rtp = Mediasoup.RtpParameters;
+
+namespace Mediasoup.Consumers;
+
+/// <summary>Spatial/temporal layers; -1 means none.</summary>
+internal readonly record struct VideoLayers(short Spatial, short Temporal)
+{
+    public static readonly VideoLayers None = new(-1, -1);
+    public bool IsSet => Spatial >= 0 && Temporal >= 0;
+}
+
+/// <summary>The parameters of one outgoing RTP stream, as dumps report them.</summary>
+internal sealed class SendStreamParams
+{
+    public uint EncodingIdx;
+    public uint Ssrc;
+    public byte PayloadType;
+    public required RtpCodecMimeType MimeType;
+    public uint ClockRate;
+    public string Rid = "";
+    public string Cname = "";
+    public uint RtxSsrc;
+    public byte RtxPayloadType;
+    public bool UseNack, UsePli, UseFir, UseInBandFec, UseDtx;
+    public byte SpatialLayers, TemporalLayers;
+
+    public FBS.RtpStream.ParamsT ToFbs() => new()
+    {
+        EncodingIdx = EncodingIdx,
+        Ssrc = Ssrc,
+        PayloadType = PayloadType,
+        MimeType = MimeType.ToString(),
+        ClockRate = ClockRate,
+        Rid = Rid.Length > 0 ? Rid : null,
+        Cname = Cname,
+        RtxSsrc = RtxSsrc != 0 ? RtxSsrc : null,
+        RtxPayloadType = RtxSsrc != 0 ? RtxPayloadType : null,
+        UseNack = UseNack,
+        UsePli = UsePli,
+        UseFir = UseFir,
+        UseInBandFec = UseInBandFec,
+        UseDtx = UseDtx,
+        SpatialLayers = SpatialLayers,
+        TemporalLayers = TemporalLayers,
+    };
+}
+
+internal interface IConsumerListener
+{
+    void OnConsumerProducerClosed(Consumer consumer);
+}
+
+/// <summary>
+/// Media sent to one endpoint from one Producer. The type (simple, simulcast, SVC, pipe) is
+/// derived from the consumable encodings; layer selection and the send path plug in per type.
+/// </summary>
+internal sealed class Consumer : IRequestHandler
+{
+    private readonly WorkerContext _ctx;
+    private readonly IConsumerListener _listener;
+    private readonly List<FBS.Consumer.TraceEventType> _traceEventTypes = new();
+    private readonly List<RtpEncoding> _consumableEncodings = new();
+    private readonly List<SendStreamParams> _sendStreams = new();
+    private bool _closed;
+
+    public Consumer(WorkerContext ctx, IConsumerListener listener, FBS.Transport.ConsumeRequest request)
+    {
+        _ctx = ctx;
+        _listener = listener;
+        Id = request.ConsumerId ?? throw new MediasoupTypeError("missing consumerId");
+        ProducerId = request.ProducerId ?? throw new MediasoupTypeError("missing producerId");
+        Kind = request.Kind == FBS.RtpParameters.MediaKind.AUDIO ? MediaKind.Audio : MediaKind.Video;
+        bool pipe = request.Type == FBS.RtpParameters.Type.PIPE;
+
+        FBS.RtpParameters.RtpParameters fbsParams = request.RtpParameters ?? throw new MediasoupTypeError("missing rtpParameters");
+        RtpParameters = Rtp.RtpParameters.FromFbs(fbsParams.UnPack(), requireCname: true);
+        foreach (RtpEncoding e in RtpParameters.Encodings)
+        {
+            if (e.Ssrc == 0)
+                throw new MediasoupTypeError("invalid encoding in rtpParameters (missing ssrc)");
+            if (e.HasRtx && e.RtxSsrc == 0)
+                throw new MediasoupTypeError("invalid encoding in rtpParameters (missing rtx.ssrc)");
+        }
+        for (int i = 0; i < request.ConsumableRtpEncodingsLength; i++)
+        {
+            FBS.RtpParameters.RtpEncodingParameters enc = request.ConsumableRtpEncodings(i)
+                ?? throw new MediasoupTypeError("wrong encoding in consumableRtpEncodings");
+            RtpEncoding parsed = RtpEncoding.FromFbs(enc.UnPack());
+            if (parsed.Ssrc == 0)
+                throw new MediasoupTypeError("wrong encoding in consumableRtpEncodings (missing ssrc)");
+            _consumableEncodings.Add(parsed);
+        }
+        if (_consumableEncodings.Count == 0)
+            throw new MediasoupTypeError("empty consumableRtpEncodings");
+        if (pipe && RtpParameters.Encodings.Count != _consumableEncodings.Count)
+            throw new MediasoupTypeError("number of rtpParameters.encodings and consumableRtpEncodings do not match");
+
+        Paused = request.Paused;
+        IgnoreDtx = request.IgnoreDtx;
+
+        RtpEncoding encoding = RtpParameters.Encodings[0];
+        RtpCodec mediaCodec = RtpParameters.CodecForEncoding(encoding);
+        if (pipe)
+            Type = RtpStreamType.Pipe;
+        else if (_consumableEncodings.Count > 1)
+            Type = RtpStreamType.Simulcast;
+        else if (_consumableEncodings[0].SpatialLayers > 1 || _consumableEncodings[0].TemporalLayers > 1)
+            Type = RtpStreamType.Svc;
+        else
+            Type = RtpStreamType.Simple;
+
+        switch (Type)
+        {
+            case RtpStreamType.Simple:
+                break;
+            case RtpStreamType.Simulcast:
+                if (encoding.SpatialLayers != _consumableEncodings.Count)
+                    throw new MediasoupTypeError("encoding.spatialLayers does not match number of consumableRtpEncodings");
+                PreferredLayers = ClampLayers(request.PreferredLayers, encoding);
+                if (!(mediaCodec.MimeType.Kind == MediaKind.Video && mediaCodec.MimeType.SupportsSimulcast))
+                    throw new MediasoupTypeError($"{mediaCodec.MimeType} codec not supported for simulcast");
+                break;
+            case RtpStreamType.Svc:
+                if (encoding.SpatialLayers < 2 && encoding.TemporalLayers < 2)
+                    throw new MediasoupTypeError("invalid number of layers");
+                PreferredLayers = ClampLayers(request.PreferredLayers, encoding);
+                if (!(mediaCodec.MimeType.Kind == MediaKind.Video && mediaCodec.MimeType.SupportsSvc))
+                    throw new MediasoupTypeError($"{mediaCodec.MimeType} codec not supported for svc");
+                break;
+        }
+
+        BuildSendStreams(pipe);
+        ctx.Registry.Register(Id, this, null);
+    }
+
+    public string Id { get; }
+    public string ProducerId { get; }
+    public MediaKind Kind { get; }
+    public Rtp.RtpParameters RtpParameters { get; }
+    public RtpStreamType Type { get; }
+    public bool Paused { get; private set; }
+    public bool ProducerPaused { get; private set; }
+    public bool IgnoreDtx { get; }
+    public byte Priority { get; private set; } = 1;
+    public VideoLayers PreferredLayers { get; private set; } = VideoLayers.None;
+    public VideoLayers CurrentLayers { get; private set; } = VideoLayers.None;
+
+    /// <summary>Producer stream scores, one per consumable encoding (0 while absent).</summary>
+    public byte[] ProducerScores { get; private set; } = Array.Empty<byte>();
+
+    public byte Score { get; private set; } = 10;
+
+    public IEnumerable<uint> MediaSsrcs
+    {
+        get
+        {
+            foreach (RtpEncoding e in RtpParameters.Encodings)
+                yield return e.Ssrc;
+        }
+    }
+
+    public IEnumerable<uint> RtxSsrcs
+    {
+        get
+        {
+            foreach (RtpEncoding e in RtpParameters.Encodings)
+            {
+                if (e.HasRtx)
+                    yield return e.RtxSsrc;
+            }
+        }
+    }
+
+    /// <summary>Called once by the router with the producer's state at creation.</summary>
+    public void Attach(Producer producer)
+    {
+        ProducerPaused = producer.Paused;
+        ProducerScores = new byte[_consumableEncodings.Count];
+        for (int i = 0; i < ProducerScores.Length && i < producer.StreamScores.Length; i++)
+            ProducerScores[i] = producer.StreamScores[i];
+    }
+
+    private static VideoLayers ClampLayers(FBS.Consumer.ConsumerLayers? requested, RtpEncoding encoding)
+    {
+        short maxSpatial = (short)(encoding.SpatialLayers - 1);
+        short maxTemporal = (short)(encoding.TemporalLayers - 1);
+        if (requested is not FBS.Consumer.ConsumerLayers r)
+            return new VideoLayers(maxSpatial, maxTemporal);
+        short spatial = Math.Min((short)r.SpatialLayer, maxSpatial);
+        short temporal = r.TemporalLayer is byte t ? Math.Min((short)t, maxTemporal) : maxTemporal;
+        return new VideoLayers(spatial, temporal);
+    }
+
+    private void BuildSendStreams(bool pipe)
+    {
+        int count = pipe ? RtpParameters.Encodings.Count : 1;
+        for (int i = 0; i < count; i++)
+        {
+            RtpEncoding enc = RtpParameters.Encodings[i];
+            RtpCodec codec = RtpParameters.CodecForEncoding(enc);
+            RtpCodec? rtxCodec = RtpParameters.RtxCodecForEncoding(enc);
+            bool inBandFec = codec.Parameters.TryGetInteger("useinbandfec", out int fec) && fec == 1;
+            bool dtx = codec.Parameters.TryGetInteger("usedtx", out int d) && d == 1;
+            _sendStreams.Add(new SendStreamParams
+            {
+                EncodingIdx = (uint)i,
+                Ssrc = enc.Ssrc,
+                PayloadType = codec.PayloadType,
+                MimeType = codec.MimeType,
+                ClockRate = codec.ClockRate,
+                Rid = enc.Rid,
+                Cname = RtpParameters.Cname,
+                RtxSsrc = enc.HasRtx && rtxCodec != null ? enc.RtxSsrc : 0,
+                RtxPayloadType = rtxCodec?.PayloadType ?? 0,
+                UseNack = codec.HasFeedback("nack"),
+                UsePli = codec.HasFeedback("nack", "pli"),
+                UseFir = codec.HasFeedback("ccm", "fir"),
+                UseInBandFec = inBandFec,
+                UseDtx = dtx,
+                SpatialLayers = (byte)enc.SpatialLayers,
+                TemporalLayers = (byte)enc.TemporalLayers,
+            });
+        }
+    }
+
+    public FBS.Consumer.ConsumerScoreT ScoreToFbs() => new()
+    {
+        Score = Score,
+        ProducerScore = ProducerScores.Length > 0 ? ProducerScores[0] : (byte)0,
+        ProducerScores = new List<byte>(ProducerScores),
+    };
+
+    public FBS.Consumer.ConsumerLayersT? PreferredLayersToFbs() =>
+        PreferredLayers.IsSet
+            ? new FBS.Consumer.ConsumerLayersT { SpatialLayer = (byte)PreferredLayers.Spatial, TemporalLayer = (byte)PreferredLayers.Temporal }
+            : null;
+
+    public void HandleRequest(ChannelRequest request)
+    {
+        switch (request.Method)
+        {
+            case FBS.Request.Method.CONSUMER_DUMP:
+                Dump(request);
+                break;
+
+            case FBS.Request.Method.CONSUMER_GET_STATS:
+                GetStats(request);
+                break;
+
+            case FBS.Request.Method.CONSUMER_PAUSE:
+                Paused = true;
+                request.Accept();
+                break;
+
+            case FBS.Request.Method.CONSUMER_RESUME:
+                Paused = false;
+                request.Accept();
+                break;
+
+            case FBS.Request.Method.CONSUMER_SET_PREFERRED_LAYERS:
+            {
+                var body = request.Body<FBS.Consumer.SetPreferredLayersRequest>(FBS.Request.Body.Consumer_SetPreferredLayersRequest);
+                var response = new FBS.Consumer.SetPreferredLayersResponseT();
+                if (Type is RtpStreamType.Simulcast or RtpStreamType.Svc)
+                {
+                    FBS.Consumer.ConsumerLayers layers = body.PreferredLayers
+                        ?? throw new MediasoupTypeError("missing preferredLayers");
+                    PreferredLayers = ClampLayers(layers, RtpParameters.Encodings[0]);
+                    response.PreferredLayers = PreferredLayersToFbs();
+                }
+                request.Accept(FBS.Response.Body.Consumer_SetPreferredLayersResponse,
+                    FBS.Consumer.SetPreferredLayersResponse.Pack(request.Builder, response).Value);
+                break;
+            }
+
+            case FBS.Request.Method.CONSUMER_SET_PRIORITY:
+            {
+                var body = request.Body<FBS.Consumer.SetPriorityRequest>(FBS.Request.Body.Consumer_SetPriorityRequest);
+                if (body.Priority < 1)
+                    throw new MediasoupTypeError("wrong priority (must be higher than 0)");
+                Priority = body.Priority;
+                var response = new FBS.Consumer.SetPriorityResponseT { Priority = Priority };
+                request.Accept(FBS.Response.Body.Consumer_SetPriorityResponse,
+                    FBS.Consumer.SetPriorityResponse.Pack(request.Builder, response).Value);
+                break;
+            }
+
+            case FBS.Request.Method.CONSUMER_REQUEST_KEY_FRAME:
+                // Forwarded to the producer once the media plane runs; a no-op for audio.
+                request.Accept();
+                break;
+
+            case FBS.Request.Method.CONSUMER_ENABLE_TRACE_EVENT:
+            {
+                var body = request.Body<FBS.Consumer.EnableTraceEventRequest>(FBS.Request.Body.Consumer_EnableTraceEventRequest);
+                _traceEventTypes.Clear();
+                for (int i = 0; i < body.EventsLength; i++)
+                {
+                    FBS.Consumer.TraceEventType t = body.Events(i);
+                    if (!_traceEventTypes.Contains(t))
+                        _traceEventTypes.Add(t);
+                }
+                request.Accept();
+                break;
+            }
+
+            default:
+                throw new MediasoupError($"unknown method '{request.MethodName}'");
+        }
+    }
+
+    private void Dump(ChannelRequest request)
+    {
+        var supported = new List<byte>();
+        foreach (RtpCodec c in RtpParameters.Codecs)
+        {
+            if (c.MimeType.IsMediaCodec)
+                supported.Add(c.PayloadType);
+        }
+        var consumable = new List<FBS.RtpParameters.RtpEncodingParametersT>();
+        foreach (RtpEncoding e in _consumableEncodings)
+            consumable.Add(e.ToFbs());
+        var streams = new List<FBS.RtpStream.DumpT>();
+        foreach (SendStreamParams s in _sendStreams)
+            streams.Add(new FBS.RtpStream.DumpT { Params = s.ToFbs(), Score = Score });
+
+        var dump = new FBS.Consumer.ConsumerDumpT
+        {
+            Base = new FBS.Consumer.BaseConsumerDumpT
+            {
+                Id = Id,
+                Type = (FBS.RtpParameters.Type)Type,
+                ProducerId = ProducerId,
+                Kind = Kind == MediaKind.Audio ? FBS.RtpParameters.MediaKind.AUDIO : FBS.RtpParameters.MediaKind.VIDEO,
+                RtpParameters = RtpParameters.ToFbs(),
+                ConsumableRtpEncodings = consumable,
+                SupportedCodecPayloadTypes = supported,
+                TraceEventTypes = new List<FBS.Consumer.TraceEventType>(_traceEventTypes),
+                Paused = Paused,
+                ProducerPaused = ProducerPaused,
+                Priority = Priority,
+            },
+            RtpStreams = streams,
+        };
+        if (Type is RtpStreamType.Simulcast or RtpStreamType.Svc)
+        {
+            dump.PreferredSpatialLayer = PreferredLayers.Spatial;
+            dump.PreferredTemporalLayer = PreferredLayers.Temporal;
+            dump.TargetSpatialLayer = -1;
+            dump.TargetTemporalLayer = -1;
+            dump.CurrentSpatialLayer = CurrentLayers.Spatial;
+            dump.CurrentTemporalLayer = CurrentLayers.Temporal;
+        }
+        var response = new FBS.Consumer.DumpResponseT { Data = dump };
+        request.Accept(FBS.Response.Body.Consumer_DumpResponse, FBS.Consumer.DumpResponse.Pack(request.Builder, response).Value);
+    }
+
+    private void GetStats(ChannelRequest request)
+    {
+        var stats = new List<FBS.RtpStream.StatsT>();
+        ulong nowMs = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        foreach (SendStreamParams s in _sendStreams)
+        {
+            var baseStats = new FBS.RtpStream.BaseStatsT
+            {
+                Timestamp = nowMs,
+                Ssrc = s.Ssrc,
+                Kind = Kind == MediaKind.Audio ? FBS.RtpParameters.MediaKind.AUDIO : FBS.RtpParameters.MediaKind.VIDEO,
+                MimeType = s.MimeType.ToString(),
+                Rid = s.Rid.Length > 0 ? s.Rid : null,
+                RtxSsrc = s.RtxSsrc != 0 ? s.RtxSsrc : null,
+                Score = Score,
+            };
+            var send = new FBS.RtpStream.SendStatsT
+            {
+                Base = new FBS.RtpStream.StatsT { Data = FBS.RtpStream.StatsDataUnion.FromBaseStats(baseStats) },
+            };
+            stats.Add(new FBS.RtpStream.StatsT { Data = FBS.RtpStream.StatsDataUnion.FromSendStats(send) });
+        }
+        var response = new FBS.Consumer.GetStatsResponseT { Stats = stats };
+        request.Accept(FBS.Response.Body.Consumer_GetStatsResponse, FBS.Consumer.GetStatsResponse.Pack(request.Builder, response).Value);
+    }
+
+    // ---- producer events, from the router ----
+
+    public void OnProducerPaused()
+    {
+        if (ProducerPaused)
+            return;
+        ProducerPaused = true;
+        _ctx.Channel.SendNotification(Id, FBS.Notification.Event.CONSUMER_PRODUCER_PAUSE);
+    }
+
+    public void OnProducerResumed()
+    {
+        if (!ProducerPaused)
+            return;
+        ProducerPaused = false;
+        _ctx.Channel.SendNotification(Id, FBS.Notification.Event.CONSUMER_PRODUCER_RESUME);
+    }
+
+    /// <summary>The producer went away: tell the host, then close (the host closes its side).</summary>
+    public void OnProducerClosed()
+    {
+        _ctx.Channel.SendNotification(Id, FBS.Notification.Event.CONSUMER_PRODUCER_CLOSE);
+        _listener.OnConsumerProducerClosed(this);
+    }
+
+    public void Close()
+    {
+        if (_closed)
+            return;
+        _closed = true;
+        _ctx.Registry.Unregister(Id);
+    }
+}

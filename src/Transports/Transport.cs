@@ -1,0 +1,405 @@
+using System;
+using System.Collections.Generic;
+using Mediasoup.Channel;
+using Mediasoup.Consumers;
+using Mediasoup.Producers;
+using Mediasoup.Worker;
+
+namespace Mediasoup.Transports;
+
+/// <summary>
+/// What every transport kind shares: producers and consumers, the RTP listener, bitrate
+/// limits, trace settings, SCTP options, and the common parts of dump and stats. Kinds
+/// add their own sockets, connect() and dump/stats sections.
+/// </summary>
+internal abstract class Transport : IRequestHandler, INotificationHandler, IProducerListener, IConsumerListener
+{
+    /// <summary>Bitrate limits (bps) accepted by the set*Bitrate requests.</summary>
+    public const ulong AbsoluteMaxBitrate = long.MaxValue - 1;
+    public const long AbsoluteMinOutgoingBitrate = 30000;
+
+    protected readonly WorkerContext Ctx;
+    protected readonly ITransportListener Listener;
+    private readonly Dictionary<string, Producer> _producers = new();
+    private readonly Dictionary<string, Consumer> _consumers = new();
+    private readonly Dictionary<uint, Consumer> _ssrcConsumers = new();
+    private readonly Dictionary<uint, Consumer> _rtxSsrcConsumers = new();
+    private readonly List<FBS.Transport.TraceEventType> _traceEventTypes = new();
+    private bool _closed;
+
+    protected Transport(WorkerContext ctx, ITransportListener listener, string id, FBS.Transport.Options? options)
+    {
+        Ctx = ctx;
+        Listener = listener;
+        Id = id;
+        if (options is FBS.Transport.Options o)
+        {
+            Direct = o.Direct;
+            InitialAvailableOutgoingBitrate = o.InitialAvailableOutgoingBitrate;
+            MaxMessageSize = o.MaxSendMessageSize;
+            MaxReceiveMessageSize = o.MaxReceiveMessageSize;
+            if (o.EnableSctp)
+            {
+                if (Direct)
+                    throw new MediasoupTypeError("cannot enable SCTP in a direct Transport");
+                Sctp = new SctpOptions(
+                    o.MaxReceiveMessageSize, o.MaxSendMessageSize, o.SctpSendBufferSize, o.SctpPerStreamSendQueueLimit,
+                    o.SctpMaxReceiverWindowBufferSize, o.SctpDefaultStreamBufferedAmountLowThreshold, o.IsDataChannel);
+            }
+        }
+    }
+
+    /// <summary>SCTP settings when enabled (the association itself comes with DataChannels).</summary>
+    public sealed record SctpOptions(uint MaxReceiveMessageSize, uint MaxSendMessageSize, uint SendBufferSize,
+        uint PerStreamSendQueueLimit, uint MaxReceiverWindowBufferSize, uint DefaultBufferedAmountLowThreshold,
+        bool IsDataChannel);
+
+    public string Id { get; }
+    public bool Direct { get; }
+    public ulong? InitialAvailableOutgoingBitrate { get; }
+    public uint MaxMessageSize { get; }
+    public uint MaxReceiveMessageSize { get; }
+    public SctpOptions? Sctp { get; }
+    public long MaxIncomingBitrate { get; private set; }
+    public long MaxOutgoingBitrate { get; private set; }
+    public long MinOutgoingBitrate { get; private set; }
+    public RtpListener RtpListener { get; } = new();
+
+    // Header extension ids used on receive, from the producers (reported in dumps).
+    private byte _recvMidId, _recvRidId, _recvRridId, _recvAbsSendTimeId, _recvTransportWideCc01Id;
+
+    public IReadOnlyDictionary<string, Producer> Producers => _producers;
+    public IReadOnlyDictionary<string, Consumer> Consumers => _consumers;
+
+    public ulong BytesReceived { get; protected set; }
+    public ulong BytesSent { get; protected set; }
+
+    /// <summary>Registers the handlers; kinds call it last in their constructor, after all
+    /// checks, so a failed creation leaves nothing behind.</summary>
+    protected void Register() => Ctx.Registry.Register(Id, this, this);
+
+    public virtual void HandleRequest(ChannelRequest request)
+    {
+        switch (request.Method)
+        {
+            case FBS.Request.Method.TRANSPORT_DUMP:
+                Dump(request);
+                break;
+
+            case FBS.Request.Method.TRANSPORT_GET_STATS:
+                GetStats(request);
+                break;
+
+            case FBS.Request.Method.TRANSPORT_SET_MAX_INCOMING_BITRATE:
+            {
+                var body = request.Body<FBS.Transport.SetMaxIncomingBitrateRequest>(FBS.Request.Body.Transport_SetMaxIncomingBitrateRequest);
+                CheckMaxBitrate(body.MaxIncomingBitrate);
+                MaxIncomingBitrate = (long)body.MaxIncomingBitrate;
+                request.Accept();
+                break;
+            }
+
+            case FBS.Request.Method.TRANSPORT_SET_MAX_OUTGOING_BITRATE:
+            {
+                var body = request.Body<FBS.Transport.SetMaxOutgoingBitrateRequest>(FBS.Request.Body.Transport_SetMaxOutgoingBitrateRequest);
+                CheckMaxBitrate(body.MaxOutgoingBitrate);
+                long bitrate = (long)body.MaxOutgoingBitrate;
+                if (bitrate > 0 && bitrate < AbsoluteMinOutgoingBitrate)
+                    throw new MediasoupTypeError($"bitrate must be >= {AbsoluteMinOutgoingBitrate} or 0 (unlimited)");
+                if (bitrate > 0 && bitrate < MinOutgoingBitrate)
+                    throw new MediasoupTypeError($"bitrate must be >= current min outgoing bitrate ({MinOutgoingBitrate}) or 0 (unlimited)");
+                MaxOutgoingBitrate = bitrate;
+                request.Accept();
+                break;
+            }
+
+            case FBS.Request.Method.TRANSPORT_SET_MIN_OUTGOING_BITRATE:
+            {
+                var body = request.Body<FBS.Transport.SetMinOutgoingBitrateRequest>(FBS.Request.Body.Transport_SetMinOutgoingBitrateRequest);
+                CheckMaxBitrate(body.MinOutgoingBitrate);
+                long bitrate = (long)body.MinOutgoingBitrate;
+                if (bitrate > 0 && bitrate < AbsoluteMinOutgoingBitrate)
+                    throw new MediasoupTypeError($"bitrate must be >= {AbsoluteMinOutgoingBitrate} or 0 (unlimited)");
+                if (bitrate > 0 && MaxOutgoingBitrate > 0 && bitrate > MaxOutgoingBitrate)
+                    throw new MediasoupTypeError($"bitrate must be <= current max outgoing bitrate ({MaxOutgoingBitrate}) or 0 (unlimited)");
+                MinOutgoingBitrate = bitrate;
+                request.Accept();
+                break;
+            }
+
+            case FBS.Request.Method.TRANSPORT_PRODUCE:
+                Produce(request);
+                break;
+
+            case FBS.Request.Method.TRANSPORT_CONSUME:
+                Consume(request);
+                break;
+
+            case FBS.Request.Method.TRANSPORT_ENABLE_TRACE_EVENT:
+            {
+                var body = request.Body<FBS.Transport.EnableTraceEventRequest>(FBS.Request.Body.Transport_EnableTraceEventRequest);
+                _traceEventTypes.Clear();
+                // The dump lists them in a fixed order: probation, bwe.
+                bool probation = false, bwe = false;
+                for (int i = 0; i < body.EventsLength; i++)
+                {
+                    FBS.Transport.TraceEventType t = body.Events(i);
+                    probation |= t == FBS.Transport.TraceEventType.PROBATION;
+                    bwe |= t == FBS.Transport.TraceEventType.BWE;
+                }
+                if (probation)
+                    _traceEventTypes.Add(FBS.Transport.TraceEventType.PROBATION);
+                if (bwe)
+                    _traceEventTypes.Add(FBS.Transport.TraceEventType.BWE);
+                request.Accept();
+                break;
+            }
+
+            case FBS.Request.Method.TRANSPORT_CLOSE_PRODUCER:
+            {
+                var body = request.Body<FBS.Transport.CloseProducerRequest>(FBS.Request.Body.Transport_CloseProducerRequest);
+                string id = body.ProducerId ?? "";
+                if (!_producers.TryGetValue(id, out Producer? producer))
+                    throw new MediasoupNotFoundError($"Producer not found [method:{request.MethodName}]");
+                RemoveProducer(producer);
+                request.Accept();
+                break;
+            }
+
+            case FBS.Request.Method.TRANSPORT_CLOSE_CONSUMER:
+            {
+                var body = request.Body<FBS.Transport.CloseConsumerRequest>(FBS.Request.Body.Transport_CloseConsumerRequest);
+                string id = body.ConsumerId ?? "";
+                if (!_consumers.TryGetValue(id, out Consumer? consumer))
+                    throw new MediasoupNotFoundError($"Consumer not found [method:{request.MethodName}]");
+                RemoveConsumer(consumer);
+                Listener.OnTransportConsumerClosed(this, consumer);
+                request.Accept();
+                break;
+            }
+
+            case FBS.Request.Method.TRANSPORT_CLOSE_DATAPRODUCER:
+                throw new MediasoupNotFoundError($"DataProducer not found [method:{request.MethodName}]");
+
+            case FBS.Request.Method.TRANSPORT_CLOSE_DATACONSUMER:
+                throw new MediasoupNotFoundError($"DataConsumer not found [method:{request.MethodName}]");
+
+            case FBS.Request.Method.TRANSPORT_PRODUCE_DATA:
+            case FBS.Request.Method.TRANSPORT_CONSUME_DATA:
+                throw new MediasoupError($"not implemented yet [method:{request.MethodName}]");
+
+            default:
+                throw new MediasoupError($"unknown method '{request.MethodName}'");
+        }
+    }
+
+    /// <summary>Creation requests are answered with the new transport's dump.</summary>
+    public void AcceptCreation(ChannelRequest request) => Dump(request);
+
+    public virtual void HandleNotification(ChannelNotification notification) =>
+        throw new MediasoupError($"unknown event '{notification.Event}'");
+
+    private static void CheckMaxBitrate(ulong bitrate)
+    {
+        if (bitrate > AbsoluteMaxBitrate)
+            throw new MediasoupTypeError($"bitrate must be <= {AbsoluteMaxBitrate} or 0 (unlimited)");
+    }
+
+    private void Produce(ChannelRequest request)
+    {
+        var body = request.Body<FBS.Transport.ProduceRequest>(FBS.Request.Body.Transport_ProduceRequest);
+        string producerId = body.ProducerId ?? throw new MediasoupTypeError("missing producerId");
+        if (_producers.ContainsKey(producerId))
+            throw new MediasoupError($"a Producer with same producerId already exists [method:{request.MethodName}]");
+
+        var producer = new Producer(Ctx, this, body);
+        try
+        {
+            RtpListener.AddProducer(producer);
+        }
+        catch
+        {
+            producer.Close();
+            throw;
+        }
+        try
+        {
+            Listener.OnTransportNewProducer(this, producer);
+        }
+        catch
+        {
+            RtpListener.RemoveProducer(producer);
+            producer.Close();
+            throw;
+        }
+        _producers.Add(producerId, producer);
+
+        RtpParameters.RtpParameters p = producer.RtpParameters;
+        SetIfPresent(ref _recvMidId, p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.Mid));
+        SetIfPresent(ref _recvRidId, p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.RtpStreamId));
+        SetIfPresent(ref _recvRridId, p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.RepairRtpStreamId));
+        SetIfPresent(ref _recvAbsSendTimeId, p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.AbsSendTime));
+        SetIfPresent(ref _recvTransportWideCc01Id, p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.TransportWideCcDraft01));
+
+        var response = new FBS.Transport.ProduceResponseT { Type = (FBS.RtpParameters.Type)producer.Type };
+        request.Accept(FBS.Response.Body.Transport_ProduceResponse, FBS.Transport.ProduceResponse.Pack(request.Builder, response).Value);
+    }
+
+    private static void SetIfPresent(ref byte field, byte value)
+    {
+        if (value != 0)
+            field = value;
+    }
+
+    private void Consume(ChannelRequest request)
+    {
+        var body = request.Body<FBS.Transport.ConsumeRequest>(FBS.Request.Body.Transport_ConsumeRequest);
+        string consumerId = body.ConsumerId ?? throw new MediasoupTypeError("missing consumerId");
+        if (_consumers.ContainsKey(consumerId))
+            throw new MediasoupError($"a Consumer with same consumerId already exists [method:{request.MethodName}]");
+        Producer producer = Listener.GetProducerForConsumer(body.ProducerId ?? "");
+
+        var consumer = new Consumer(Ctx, this, body);
+        try
+        {
+            Listener.OnTransportNewConsumer(this, consumer, producer);
+        }
+        catch
+        {
+            consumer.Close();
+            throw;
+        }
+        _consumers.Add(consumerId, consumer);
+        foreach (uint ssrc in consumer.MediaSsrcs)
+            _ssrcConsumers[ssrc] = consumer;
+        foreach (uint ssrc in consumer.RtxSsrcs)
+            _rtxSsrcConsumers[ssrc] = consumer;
+
+        var response = new FBS.Transport.ConsumeResponseT
+        {
+            Paused = consumer.Paused,
+            ProducerPaused = consumer.ProducerPaused,
+            Score = consumer.ScoreToFbs(),
+            PreferredLayers = consumer.PreferredLayersToFbs(),
+        };
+        request.Accept(FBS.Response.Body.Transport_ConsumeResponse, FBS.Transport.ConsumeResponse.Pack(request.Builder, response).Value);
+    }
+
+    private void RemoveProducer(Producer producer)
+    {
+        _producers.Remove(producer.Id);
+        RtpListener.RemoveProducer(producer);
+        producer.Close();
+        Listener.OnTransportProducerClosed(this, producer);
+    }
+
+    private void RemoveConsumer(Consumer consumer)
+    {
+        _consumers.Remove(consumer.Id);
+        foreach (uint ssrc in consumer.MediaSsrcs)
+            _ssrcConsumers.Remove(ssrc);
+        foreach (uint ssrc in consumer.RtxSsrcs)
+            _rtxSsrcConsumers.Remove(ssrc);
+        consumer.Close();
+    }
+
+    // ---- IProducerListener / IConsumerListener ----
+
+    public void OnProducerPaused(Producer producer) => Listener.OnTransportProducerPaused(this, producer);
+
+    public void OnProducerResumed(Producer producer) => Listener.OnTransportProducerResumed(this, producer);
+
+    /// <summary>The consumer's producer closed elsewhere: drop it (the router already forgot it).</summary>
+    public void OnConsumerProducerClosed(Consumer consumer) => RemoveConsumer(consumer);
+
+    // ---- dump and stats ----
+
+    protected FBS.Transport.DumpT BaseDump()
+    {
+        var dump = new FBS.Transport.DumpT
+        {
+            Id = Id,
+            Direct = Direct,
+            ProducerIds = new List<string>(_producers.Keys),
+            ConsumerIds = new List<string>(_consumers.Keys),
+            MapSsrcConsumerId = new List<FBS.Common.Uint32StringT>(),
+            MapRtxSsrcConsumerId = new List<FBS.Common.Uint32StringT>(),
+            DataProducerIds = new List<string>(),
+            DataConsumerIds = new List<string>(),
+            RecvRtpHeaderExtensions = new FBS.Transport.RecvRtpHeaderExtensionsT
+            {
+                Mid = _recvMidId != 0 ? _recvMidId : null,
+                Rid = _recvRidId != 0 ? _recvRidId : null,
+                Rrid = _recvRridId != 0 ? _recvRridId : null,
+                AbsSendTime = _recvAbsSendTimeId != 0 ? _recvAbsSendTimeId : null,
+                TransportWideCc01 = _recvTransportWideCc01Id != 0 ? _recvTransportWideCc01Id : null,
+            },
+            RtpListener = RtpListener.ToFbs(),
+            MaxSendMessageSize = MaxMessageSize,
+            MaxReceiveMessageSize = MaxReceiveMessageSize,
+            TraceEventTypes = new List<FBS.Transport.TraceEventType>(_traceEventTypes),
+        };
+        foreach (var kv in _ssrcConsumers)
+            dump.MapSsrcConsumerId.Add(new FBS.Common.Uint32StringT { Key = kv.Key, Value = kv.Value.Id });
+        foreach (var kv in _rtxSsrcConsumers)
+            dump.MapRtxSsrcConsumerId.Add(new FBS.Common.Uint32StringT { Key = kv.Key, Value = kv.Value.Id });
+        if (Sctp != null)
+        {
+            dump.SctpParameters = SctpParametersToFbs();
+            dump.SctpState = FBS.SctpAssociation.SctpState.NEW;
+            dump.SctpNegotiatedCapabilities = new FBS.SctpAssociation.SctpNegotiatedCapabilitiesT();
+            dump.SctpListener = new FBS.Transport.SctpListenerT { StreamIdTable = new List<FBS.Common.Uint16StringT>() };
+        }
+        return dump;
+    }
+
+    protected FBS.SctpParameters.SctpParametersT? SctpParametersToFbs() => Sctp == null ? null : new()
+    {
+        Port = 5000,
+        MaxSendMessageSize = Sctp.MaxSendMessageSize,
+        MaxReceiveMessageSize = Sctp.MaxReceiveMessageSize,
+        SendBufferSize = Sctp.SendBufferSize,
+        PerStreamSendQueueLimit = Sctp.PerStreamSendQueueLimit,
+        MaxReceiverWindowBufferSize = Sctp.MaxReceiverWindowBufferSize,
+        IsDataChannel = Sctp.IsDataChannel,
+    };
+
+    protected FBS.Transport.StatsT BaseStats() => new()
+    {
+        TransportId = Id,
+        Timestamp = (ulong)Ctx.Loop.NowMs,
+        SctpState = Sctp != null ? FBS.SctpAssociation.SctpState.NEW : null,
+        BytesReceived = BytesReceived,
+        BytesSent = BytesSent,
+        MaxIncomingBitrate = MaxIncomingBitrate != 0 ? (ulong)MaxIncomingBitrate : null,
+        MaxOutgoingBitrate = MaxOutgoingBitrate != 0 ? (ulong)MaxOutgoingBitrate : null,
+        MinOutgoingBitrate = MinOutgoingBitrate != 0 ? (ulong)MinOutgoingBitrate : null,
+    };
+
+    /// <summary>Kind-specific dump response (body type + offset).</summary>
+    protected abstract void Dump(ChannelRequest request);
+
+    protected abstract void GetStats(ChannelRequest request);
+
+    /// <summary>Closes everything below. Producers' consumers elsewhere are told (through
+    /// the router) only when the host closed this transport; on router/worker close the
+    /// router drops everything silently.</summary>
+    public void Close()
+    {
+        if (_closed)
+            return;
+        _closed = true;
+        Ctx.Registry.Unregister(Id);
+        foreach (Consumer c in new List<Consumer>(_consumers.Values))
+        {
+            RemoveConsumer(c);
+            Listener.OnTransportConsumerClosed(this, c);
+        }
+        foreach (Producer p in new List<Producer>(_producers.Values))
+            RemoveProducer(p);
+        CloseSockets();
+    }
+
+    /// <summary>Releases the kind's sockets and timers.</summary>
+    protected abstract void CloseSockets();
+}
