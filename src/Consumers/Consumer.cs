@@ -37,7 +37,7 @@ internal sealed class SendStreamParams
         PayloadType = PayloadType,
         MimeType = MimeType.ToString(),
         ClockRate = ClockRate,
-        Rid = Rid.Length > 0 ? Rid : null,
+        Rid = Rid, // always present: the host reads its length
         Cname = Cname,
         RtxSsrc = RtxSsrc != 0 ? RtxSsrc : null,
         RtxPayloadType = RtxSsrc != 0 ? RtxPayloadType : null,
@@ -232,7 +232,8 @@ internal sealed class Consumer : IRequestHandler
     public FBS.Consumer.ConsumerScoreT ScoreToFbs() => new()
     {
         Score = Score,
-        ProducerScore = ProducerScores.Length > 0 ? ProducerScores[0] : (byte)0,
+        // A pipe consumer forwards every stream and reports a constant 10.
+        ProducerScore = Type == RtpStreamType.Pipe ? (byte)10 : ProducerScores.Length > 0 ? ProducerScores[0] : (byte)0,
         ProducerScores = new List<byte>(ProducerScores),
     };
 
