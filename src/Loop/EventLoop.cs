@@ -51,6 +51,7 @@ public sealed class EventLoop : IDisposable
     private readonly List<IoWatch> _rescheduled = new();
     private readonly List<IoWatch> _rescheduledRun = new();
     private readonly Queue<Action> _deferred = new();
+    private readonly List<Action> _iterationEndHooks = new();
     private readonly ReadyEvent[] _ready = new ReadyEvent[256];
     private long _nowMs;
     private bool _stopping;
@@ -155,6 +156,10 @@ public sealed class EventLoop : IDisposable
     /// <summary>Runs action on the next iteration, after current I/O handling.</summary>
     public void Defer(Action action) => _deferred.Enqueue(action);
 
+    /// <summary>Runs hook at the end of every iteration, after I/O, timers and deferred
+    /// actions: where batched sends are flushed.</summary>
+    public void AddIterationEndHook(Action hook) => _iterationEndHooks.Add(hook);
+
     /// <summary>Makes <see cref="Run"/> return after the current iteration.</summary>
     public void Stop() => _stopping = true;
 
@@ -209,6 +214,9 @@ public sealed class EventLoop : IDisposable
         int deferred = _deferred.Count;
         while (deferred-- > 0)
             _deferred.Dequeue()();
+
+        for (int i = 0; i < _iterationEndHooks.Count; i++)
+            _iterationEndHooks[i]();
     }
 
     private int ComputeTimeout(int maxWaitMs)

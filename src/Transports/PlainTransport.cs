@@ -52,11 +52,11 @@ internal sealed class PlainTransport : Transport, IUdpSocketListener
         }
 
         PortManager.Binding binding = _listenInfo.Bind(ctx);
-        _udpSocket = new UdpSocket(ctx.Loop, binding, this);
+        _udpSocket = new UdpSocket(ctx.Net, binding, this);
         try
         {
             if (_rtcpListenInfo != null)
-                _rtcpUdpSocket = new UdpSocket(ctx.Loop, _rtcpListenInfo.Bind(ctx), this);
+                _rtcpUdpSocket = new UdpSocket(ctx.Net, _rtcpListenInfo.Bind(ctx), this);
             Register();
         }
         catch
@@ -208,10 +208,10 @@ internal sealed class PlainTransport : Transport, IUdpSocketListener
         request.Accept(FBS.Response.Body.PlainTransport_GetStatsResponse, FBS.PlainTransport.GetStatsResponse.Pack(request.Builder, stats).Value);
     }
 
-    public void OnUdpPacket(UdpSocket socket, ReadOnlySpan<byte> data, in IpEndpoint remote)
+    public void OnUdpPacket(UdpSocket socket, Span<byte> buffer, int length, in IpEndpoint remote)
     {
         // The media plane (RTP/RTCP/SCTP demultiplexing) plugs in here.
-        BytesReceived += (ulong)data.Length;
+        BytesReceived += (ulong)length;
     }
 
     protected override void CloseSockets()

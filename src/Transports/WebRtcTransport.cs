@@ -46,7 +46,7 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
                 IpEndpoint local;
                 if (info.Protocol == ListenProtocol.Udp)
                 {
-                    var socket = new UdpSocket(ctx.Loop, binding, this);
+                    var socket = new UdpSocket(ctx.Net, binding, this);
                     _udpSockets.Add(socket);
                     local = socket.Local;
                 }
@@ -192,10 +192,10 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
         request.Accept(FBS.Response.Body.WebRtcTransport_GetStatsResponse, FBS.WebRtcTransport.GetStatsResponse.Pack(request.Builder, stats).Value);
     }
 
-    public void OnUdpPacket(UdpSocket socket, ReadOnlySpan<byte> data, in IpEndpoint remote)
+    public void OnUdpPacket(UdpSocket socket, Span<byte> buffer, int length, in IpEndpoint remote)
     {
         // STUN/DTLS/RTP demultiplexing plugs in here with the ICE and DTLS work.
-        BytesReceived += (ulong)data.Length;
+        BytesReceived += (ulong)length;
     }
 
     /// <summary>Packets that reached a WebRtcServer socket for this transport.</summary>

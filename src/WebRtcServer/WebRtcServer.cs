@@ -65,7 +65,7 @@ internal sealed class WebRtcServer : IRequestHandler, IUdpSocketListener, ITcpSe
         ListenInfo info = ListenInfo.FromFbs(fbsInfo);
         PortManager.Binding binding = info.Bind(_ctx);
         return info.Protocol == ListenProtocol.Udp
-            ? new Listener { Udp = new UdpSocket(_ctx.Loop, binding, this), AnnouncedAddress = info.AnnouncedAddress, ExposeInternalIp = info.ExposeInternalIp }
+            ? new Listener { Udp = new UdpSocket(_ctx.Net, binding, this), AnnouncedAddress = info.AnnouncedAddress, ExposeInternalIp = info.ExposeInternalIp }
             : new Listener { Tcp = new TcpServer(_ctx.Loop, binding, this), AnnouncedAddress = info.AnnouncedAddress, ExposeInternalIp = info.ExposeInternalIp };
     }
 
@@ -139,7 +139,7 @@ internal sealed class WebRtcServer : IRequestHandler, IUdpSocketListener, ITcpSe
     }
 
     // Media arrives with the WebRTC transport issue; until then nothing is listening.
-    public void OnUdpPacket(UdpSocket socket, ReadOnlySpan<byte> data, in IpEndpoint remote)
+    public void OnUdpPacket(UdpSocket socket, Span<byte> buffer, int length, in IpEndpoint remote)
     {
     }
 

@@ -25,6 +25,7 @@ internal sealed class WorkerContext
         Certificate = certificate;
         Random = random;
         Ports = new PortManager(n => Random.Next(n));
+        Net = new NetIo(loop);
     }
 
     public EventLoop Loop { get; }
@@ -35,4 +36,5 @@ internal sealed class WorkerContext
     public Random Random { get; }
     public HandlerRegistry Registry { get; } = new();
     public PortManager Ports { get; }
+    public NetIo Net { get; }
 }

@@ -71,6 +71,7 @@ internal static class WorkerRunner
             loop.Run();
             if (!worker.IsClosed)
                 worker.Close();
+            ctx.Net.Dispose();
         }
         return ExitOk;
     }
