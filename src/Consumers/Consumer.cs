@@ -4,7 +4,7 @@ using Mediasoup.Channel;
 using Mediasoup.Producers;
 using Mediasoup.RtpParameters;
 using Mediasoup.Worker;
-using Rtp = Mediasoup.RtpParameters;
+using RtpParams = Mediasoup.RtpParameters;
 
 namespace Mediasoup.Consumers;
 
@@ -79,7 +79,7 @@ internal sealed class Consumer : IRequestHandler
         bool pipe = request.Type == FBS.RtpParameters.Type.PIPE;
 
         FBS.RtpParameters.RtpParameters fbsParams = request.RtpParameters ?? throw new MediasoupTypeError("missing rtpParameters");
-        RtpParameters = Rtp.RtpParameters.FromFbs(fbsParams.UnPack(), requireCname: true);
+        RtpParameters = RtpParams.RtpParameters.FromFbs(fbsParams.UnPack(), requireCname: true);
         foreach (RtpEncoding e in RtpParameters.Encodings)
         {
             if (e.Ssrc == 0)
@@ -142,7 +142,7 @@ internal sealed class Consumer : IRequestHandler
     public string Id { get; }
     public string ProducerId { get; }
     public MediaKind Kind { get; }
-    public Rtp.RtpParameters RtpParameters { get; }
+    public RtpParams.RtpParameters RtpParameters { get; }
     public RtpStreamType Type { get; }
     public bool Paused { get; private set; }
     public bool ProducerPaused { get; private set; }

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using Mediasoup.Channel;
 using Mediasoup.RtpParameters;
 using Mediasoup.Worker;
-using Rtp = Mediasoup.RtpParameters;
+using RtpParams = Mediasoup.RtpParameters;
 
 namespace Mediasoup.Producers;
 
@@ -60,7 +60,7 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
         Kind = request.Kind == FBS.RtpParameters.MediaKind.AUDIO ? MediaKind.Audio : MediaKind.Video;
         FBS.RtpParameters.RtpParameters fbsParams = request.RtpParameters
             ?? throw new MediasoupTypeError("missing rtpParameters");
-        RtpParameters = Rtp.RtpParameters.FromFbs(fbsParams.UnPack(), requireCname: true);
+        RtpParameters = RtpParams.RtpParameters.FromFbs(fbsParams.UnPack(), requireCname: true);
 
         Type = RtpParameters.StreamType() ?? throw new MediasoupTypeError("invalid RTP parameters");
         RtpCodec mediaCodec = RtpParameters.CodecForEncoding(RtpParameters.Encodings[0]);
@@ -105,7 +105,7 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
 
     public string Id { get; }
     public MediaKind Kind { get; }
-    public Rtp.RtpParameters RtpParameters { get; }
+    public RtpParams.RtpParameters RtpParameters { get; }
     public RtpStreamType Type { get; }
     public RtpMapping RtpMapping { get; } = new();
     public bool Paused { get; private set; }
