@@ -1,8 +1,11 @@
 using System;
 using System.Collections.Generic;
 using Mediasoup.Channel;
+using Mediasoup.Codecs;
 using Mediasoup.Producers;
+using Mediasoup.Rtp;
 using Mediasoup.RtpParameters;
+using Mediasoup.Transports;
 using Mediasoup.Worker;
 using RtpParams = Mediasoup.RtpParameters;
 
@@ -177,10 +180,29 @@ internal sealed class Consumer : IRequestHandler
         }
     }
 
+    private Producer? _producer;
+    private Transport? _transport;
+    private byte[] _mid = Array.Empty<byte>();
+    private CodecKind _codecKind;
+    private bool _syncRequired = true;
+    private bool _keyFrameRequested;
+    private ushort _seqOffset;
+    private ushort _lastSentSeq;
+
+    public ulong PacketsSent { get; private set; }
+    public ulong BytesSent { get; private set; }
+
     /// <summary>Called once by the router with the producer's state at creation.</summary>
-    public void Attach(Producer producer)
+    public void Attach(Producer producer, Transport transport)
     {
+        _producer = producer;
+        _transport = transport;
+        if (RtpParameters.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.Mid) != 0 && RtpParameters.Mid.Length > 0)
+            _mid = System.Text.Encoding.UTF8.GetBytes(RtpParameters.Mid);
+        _codecKind = CodecKinds.FromMimeType(RtpParameters.CodecForEncoding(RtpParameters.Encodings[0]).MimeType.ToString());
         ProducerPaused = producer.Paused;
+        // The first sequence number sent is random (1000..32767), like the reference.
+        _lastSentSeq = (ushort)(_ctx.Random.Next(1000, 32768) - 1);
         ProducerScores = new byte[_consumableEncodings.Count];
         for (int i = 0; i < ProducerScores.Length && i < producer.StreamScores.Length; i++)
             ProducerScores[i] = producer.StreamScores[i];
@@ -260,7 +282,12 @@ internal sealed class Consumer : IRequestHandler
                 break;
 
             case FBS.Request.Method.CONSUMER_RESUME:
-                Paused = false;
+                if (Paused)
+                {
+                    Paused = false;
+                    _syncRequired = true;
+                    RequestKeyFrame();
+                }
                 request.Accept();
                 break;
 
@@ -293,7 +320,7 @@ internal sealed class Consumer : IRequestHandler
             }
 
             case FBS.Request.Method.CONSUMER_REQUEST_KEY_FRAME:
-                // Forwarded to the producer once the media plane runs; a no-op for audio.
+                RequestKeyFrame();
                 request.Accept();
                 break;
 
@@ -388,6 +415,84 @@ internal sealed class Consumer : IRequestHandler
         request.Accept(FBS.Response.Body.Consumer_GetStatsResponse, FBS.Consumer.GetStatsResponse.Pack(request.Builder, response).Value);
     }
 
+    // ---- media ----
+
+    private bool IsActive => !Paused && !ProducerPaused && !_closed && _transport is { IsConnected: true };
+
+    /// <summary>
+    /// A packet of the producer (already in router form). Simple and pipe consumers forward
+    /// it with their SSRC and a continuous sequence; after a start or a resume, video waits
+    /// for a key frame so the receiver can decode from the first packet it gets.
+    /// </summary>
+    public void SendRtpPacket(RtpPacket packet)
+    {
+        if (!IsActive)
+            return;
+        int encodingIdx;
+        switch (Type)
+        {
+            case RtpStreamType.Simple:
+                encodingIdx = 0;
+                if (packet.Ssrc != _consumableEncodings[0].Ssrc)
+                    return;
+                break;
+            case RtpStreamType.Pipe:
+                encodingIdx = IndexOfConsumable(packet.Ssrc);
+                if (encodingIdx < 0)
+                    return;
+                break;
+            default:
+                // Simulcast and SVC layer selection arrive with their own work.
+                return;
+        }
+
+        if (_syncRequired)
+        {
+            if (Kind == MediaKind.Video && Type != RtpStreamType.Pipe && !Codec.IsKeyFrame(_codecKind, packet.Payload))
+            {
+                if (!_keyFrameRequested)
+                {
+                    _keyFrameRequested = true;
+                    RequestKeyFrame();
+                }
+                return;
+            }
+            _keyFrameRequested = false;
+            // Continue right after the last sequence number sent, whatever the input jumped.
+            _seqOffset = (ushort)(_lastSentSeq + 1 - packet.SequenceNumber);
+            _syncRequired = false;
+        }
+
+        ushort seq = (ushort)(packet.SequenceNumber + _seqOffset);
+        _lastSentSeq = seq;
+        SendStreamParams stream = _sendStreams[Type == RtpStreamType.Pipe ? encodingIdx : 0];
+        var rewrite = new RtpRewrite(Id, stream.Ssrc, seq, packet.Timestamp, stream.PayloadType, _mid);
+        _transport!.SendRtpPacket(packet, rewrite);
+        PacketsSent++;
+        BytesSent += (ulong)packet.Length;
+    }
+
+    private int IndexOfConsumable(uint mappedSsrc)
+    {
+        for (int i = 0; i < _consumableEncodings.Count; i++)
+        {
+            if (_consumableEncodings[i].Ssrc == mappedSsrc)
+                return i;
+        }
+        return -1;
+    }
+
+    /// <summary>The receiving endpoint asked for a key frame (PLI/FIR).</summary>
+    public void ReceiveKeyFrameRequest() => RequestKeyFrame();
+
+    private void RequestKeyFrame()
+    {
+        if (Kind != MediaKind.Video || _producer == null || !IsActive)
+            return;
+        foreach (RtpEncoding e in _consumableEncodings)
+            _producer.RequestKeyFrame(e.Ssrc);
+    }
+
     // ---- producer events, from the router ----
 
     public void OnProducerPaused()
@@ -403,6 +508,7 @@ internal sealed class Consumer : IRequestHandler
         if (!ProducerPaused)
             return;
         ProducerPaused = false;
+        _syncRequired = true;
         _ctx.Channel.SendNotification(Id, FBS.Notification.Event.CONSUMER_PRODUCER_RESUME);
     }
 

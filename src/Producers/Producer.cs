@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Generic;
 using Mediasoup.Channel;
+using Mediasoup.Codecs;
+using Mediasoup.Consumers;
+using Mediasoup.Rtp;
 using Mediasoup.RtpParameters;
 using Mediasoup.Worker;
 using RtpParams = Mediasoup.RtpParameters;
@@ -39,6 +42,9 @@ internal interface IProducerListener
 {
     void OnProducerPaused(Producer producer);
     void OnProducerResumed(Producer producer);
+
+    /// <summary>Sends a key frame request (PLI or FIR) for the stream towards the sender.</summary>
+    void OnProducerNeedsKeyFrame(Producer producer, uint ssrc, bool useFir);
 }
 
 /// <summary>
@@ -96,6 +102,7 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
             throw new MediasoupTypeError("rtpParameters.encodings size does not match rtpMapping.encodings size");
 
         Paused = request.Paused;
+        _extIds = ExtensionIdsOf(RtpParameters);
         KeyFrameRequestDelayMs = request.KeyFrameRequestDelay;
         EnableMediasoupPacketIdHeaderExtension = request.EnableMediasoupPacketIdHeaderExtension;
         StreamScores = new byte[RtpParameters.Encodings.Count];
@@ -114,6 +121,266 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
 
     /// <summary>Score of each encoding's receive stream, 0 while it has no stream.</summary>
     public byte[] StreamScores { get; }
+
+    /// <summary>Consumers of this producer, kept by the router; iterated per packet.</summary>
+    public List<Consumer> Consumers { get; } = new();
+
+    private readonly HeaderExtensionIds _extIds;
+    private ProducerStream?[] _streams = Array.Empty<ProducerStream?>();
+
+    public IReadOnlyList<ProducerStream?> Streams => _streams;
+
+    private static HeaderExtensionIds ExtensionIdsOf(RtpParams.RtpParameters p) => new()
+    {
+        Mid = p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.Mid),
+        Rid = p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.RtpStreamId),
+        Rrid = p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.RepairRtpStreamId),
+        AbsSendTime = p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.AbsSendTime),
+        TransportWideCc01 = p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.TransportWideCcDraft01),
+        SsrcAudioLevel = p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.SsrcAudioLevel),
+        DependencyDescriptor = p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.DependencyDescriptor),
+        VideoOrientation = p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.VideoOrientation),
+        TimeOffset = p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.TimeOffset),
+        AbsCaptureTime = p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.AbsCaptureTime),
+        PlayoutDelay = p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.PlayoutDelay),
+        MediasoupPacketId = p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.MediasoupPacketId),
+    };
+
+    /// <summary>
+    /// An RTP packet from the endpoint. Finds or creates its stream, unwraps RTX, rewrites
+    /// SSRC, payload type and the header extension block to the router's values, in place.
+    /// Returns true when the packet is to be forwarded to consumers.
+    /// </summary>
+    public bool ReceiveRtpPacket(RtpPacket packet)
+    {
+        packet.ExtensionIds = _extIds;
+        uint ssrc = packet.Ssrc;
+        ProducerStream? stream = null;
+        bool isRtx = false;
+        foreach (ProducerStream? s in _streams)
+        {
+            if (s == null)
+                continue;
+            if (s.Ssrc == ssrc)
+            {
+                stream = s;
+                break;
+            }
+            if (s.RtxSsrc == ssrc && ssrc != 0)
+            {
+                stream = s;
+                isRtx = true;
+                break;
+            }
+        }
+        if (stream == null)
+        {
+            stream = CreateStream(packet, out isRtx);
+            if (stream == null)
+                return false;
+        }
+
+        if (isRtx)
+        {
+            if (packet.PayloadType != stream.RtxPayloadType || !packet.RtxDecode(stream.PayloadType, stream.Ssrc))
+            {
+                stream.PacketsDiscarded++;
+                return false;
+            }
+            stream.PacketsRepaired++;
+        }
+        else if (packet.PayloadType != stream.PayloadType && !IsCodecPayloadType(packet.PayloadType))
+        {
+            stream.PacketsDiscarded++;
+            return false;
+        }
+
+        stream.PacketCount++;
+        stream.ByteCount += (ulong)packet.Length;
+
+        if (Paused)
+            return false;
+
+        // Router values: mapped SSRC and payload type, internal extension ids.
+        if (!RtpMapping.Codecs.TryGetValue(packet.PayloadType, out byte mappedPt))
+        {
+            stream.PacketsDiscarded++;
+            return false;
+        }
+        packet.PayloadType = mappedPt;
+        packet.Ssrc = stream.MappedSsrc;
+        return RewriteExtensions(packet);
+    }
+
+    private bool IsCodecPayloadType(byte pt)
+    {
+        foreach (RtpCodec c in RtpParameters.Codecs)
+        {
+            if (c.PayloadType == pt && c.MimeType.IsMediaCodec)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>Matches a packet of an unknown SSRC to an encoding: by SSRC, RTX SSRC, RID or
+    /// RRID, or the only encoding when it names neither.</summary>
+    private ProducerStream? CreateStream(RtpPacket packet, out bool isRtx)
+    {
+        isRtx = false;
+        uint ssrc = packet.Ssrc;
+        int index = -1;
+        List<RtpEncoding> encodings = RtpParameters.Encodings;
+        for (int i = 0; i < encodings.Count && index < 0; i++)
+        {
+            if (encodings[i].Ssrc == ssrc && ssrc != 0)
+                index = i;
+            else if (encodings[i].HasRtx && encodings[i].RtxSsrc == ssrc && ssrc != 0)
+            {
+                index = i;
+                isRtx = true;
+            }
+        }
+        if (index < 0 && packet.TryReadRid(out ReadOnlySpan<byte> rid))
+            index = FindByRid(rid);
+        if (index < 0 && packet.TryReadRrid(out ReadOnlySpan<byte> rrid))
+        {
+            index = FindByRid(rrid);
+            isRtx = index >= 0;
+        }
+        if (index < 0 && encodings.Count == 1 && encodings[0].Ssrc == 0 && encodings[0].Rid.Length == 0)
+        {
+            index = 0;
+            isRtx = RtpParameters.RtxCodecForEncoding(encodings[0]) is RtpCodec rtx && rtx.PayloadType == packet.PayloadType;
+        }
+        if (index < 0)
+            return null;
+
+        if (_streams.Length != encodings.Count)
+            Array.Resize(ref _streams, encodings.Count);
+        ProducerStream? existing = _streams[index];
+        RtpEncoding enc = encodings[index];
+        RtpCodec codec = RtpParameters.CodecForEncoding(enc);
+        RtpCodec? rtxCodec = RtpParameters.RtxCodecForEncoding(enc);
+        if (existing != null)
+        {
+            // The other half (media or RTX) of an existing stream shows up with its SSRC.
+            if (isRtx && existing.RtxSsrc == 0)
+                existing.RtxSsrc = ssrc;
+            return isRtx ? existing : null;
+        }
+        if (isRtx)
+            return null; // RTX before any media of its stream: nothing to repair yet
+        var stream = new ProducerStream
+        {
+            EncodingIdx = index,
+            Ssrc = ssrc,
+            MappedSsrc = RtpMapping.Encodings[index].MappedSsrc,
+            PayloadType = codec.PayloadType,
+            Codec = codec,
+            CodecKind = CodecKinds.FromMimeType(codec.MimeType.ToString()),
+            RtxSsrc = enc.HasRtx ? enc.RtxSsrc : 0,
+            RtxPayloadType = rtxCodec?.PayloadType ?? 0,
+            Rid = enc.Rid,
+        };
+        _streams[index] = stream;
+        StreamScores[index] = stream.Score;
+        EmitScores();
+        return stream;
+    }
+
+    private int FindByRid(ReadOnlySpan<byte> rid)
+    {
+        List<RtpEncoding> encodings = RtpParameters.Encodings;
+        for (int i = 0; i < encodings.Count; i++)
+        {
+            string r = encodings[i].Rid;
+            if (r.Length == rid.Length && System.Text.Encoding.ASCII.GetByteCount(r) == r.Length && RidEquals(r, rid))
+                return i;
+        }
+        return -1;
+    }
+
+    private static bool RidEquals(string s, ReadOnlySpan<byte> bytes)
+    {
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (s[i] != bytes[i])
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>Keeps only what consumers may forward, under the router's fixed ids, with an
+    /// 8-byte MID slot that each consumer fills with its own MID.</summary>
+    private bool RewriteExtensions(RtpPacket packet)
+    {
+        Span<ExtensionSpec> specs = stackalloc ExtensionSpec[12];
+        Span<byte> values = stackalloc byte[128];
+        var builder = new ExtensionListBuilder(specs, values);
+        HeaderExtensionIds internalIds = HeaderExtensionIds.Internal;
+        builder.Reserve(internalIds.Mid, HeaderExtensionIds.MidMaxLength);
+        CopyExtension(packet, ref builder, _extIds.AbsSendTime, internalIds.AbsSendTime);
+        CopyExtension(packet, ref builder, _extIds.TransportWideCc01, internalIds.TransportWideCc01);
+        if (Kind == MediaKind.Audio)
+        {
+            CopyExtension(packet, ref builder, _extIds.SsrcAudioLevel, internalIds.SsrcAudioLevel);
+        }
+        else
+        {
+            CopyExtension(packet, ref builder, _extIds.DependencyDescriptor, internalIds.DependencyDescriptor);
+            CopyExtension(packet, ref builder, _extIds.VideoOrientation, internalIds.VideoOrientation);
+            CopyExtension(packet, ref builder, _extIds.TimeOffset, internalIds.TimeOffset);
+        }
+        CopyExtension(packet, ref builder, _extIds.AbsCaptureTime, internalIds.AbsCaptureTime);
+        CopyExtension(packet, ref builder, _extIds.PlayoutDelay, internalIds.PlayoutDelay);
+        CopyExtension(packet, ref builder, _extIds.MediasoupPacketId, internalIds.MediasoupPacketId);
+        if (!builder.Apply(packet))
+            return false;
+        packet.ExtensionIds = internalIds;
+        return true;
+    }
+
+    private static void CopyExtension(RtpPacket packet, ref ExtensionListBuilder builder, byte fromId, byte toId)
+    {
+        if (fromId != 0 && packet.TryGetExtension(fromId, out Span<byte> value))
+            builder.Add(toId, value);
+    }
+
+    private byte _firSequence;
+
+    /// <summary>FIR command sequence number (RFC 5104 §4.3.1.1), one per request.</summary>
+    public byte NextFirSequence() => ++_firSequence;
+
+    /// <summary>A consumer wants a key frame of the stream it forwards (mapped SSRC).</summary>
+    public void RequestKeyFrame(uint mappedSsrc)
+    {
+        if (Kind != MediaKind.Video || Paused)
+            return;
+        foreach (ProducerStream? s in _streams)
+        {
+            if (s == null || s.MappedSsrc != mappedSsrc)
+                continue;
+            bool usePli = s.Codec.HasFeedback("nack", "pli");
+            bool useFir = s.Codec.HasFeedback("ccm", "fir");
+            if (usePli || useFir)
+                _listener.OnProducerNeedsKeyFrame(this, s.Ssrc, !usePli);
+        }
+    }
+
+    private void EmitScores()
+    {
+        var b = _ctx.Channel.BeginNotification();
+        var scores = new List<FBS.Producer.ScoreT>();
+        foreach (ProducerStream? s in _streams)
+        {
+            if (s == null)
+                continue;
+            scores.Add(new FBS.Producer.ScoreT { EncodingIdx = (uint)s.EncodingIdx, Ssrc = s.Ssrc, Rid = s.Rid.Length > 0 ? s.Rid : null, Score_ = s.Score });
+        }
+        var n = new FBS.Producer.ScoreNotificationT { Scores = scores };
+        int offset = FBS.Producer.ScoreNotification.Pack(b, n).Value;
+        _ctx.Channel.SendNotification(Id, FBS.Notification.Event.PRODUCER_SCORE, FBS.Notification.Body.Producer_ScoreNotification, offset);
+    }
 
     public static string TypeName(RtpStreamType t) => t switch
     {
@@ -193,8 +460,12 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
         switch (notification.Event)
         {
             case FBS.Notification.Event.PRODUCER_SEND:
-                // RTP injected through the channel (DirectTransport): handled with the media plane.
+            {
+                var body = notification.Body<FBS.Producer.SendNotification>(FBS.Notification.Body.Producer_SendNotification);
+                if (body.GetDataBytes() is ArraySegment<byte> data && _listener is Transports.DirectTransport direct)
+                    direct.ReceiveRtpFromChannel(data);
                 break;
+            }
             default:
                 throw new MediasoupError($"unknown event '{notification.Event}'");
         }

@@ -165,6 +165,7 @@ internal sealed class Router : IRequestHandler, ITransportListener
         if (!_producerConsumers.Remove(producer, out List<Consumer>? consumers))
             return;
         _producers.Remove(producer.Id);
+        producer.Consumers.Clear();
         foreach (Consumer c in consumers)
         {
             _consumerProducer.Remove(c);
@@ -197,8 +198,9 @@ internal sealed class Router : IRequestHandler, ITransportListener
 
     public void OnTransportNewConsumer(Transport transport, Consumer consumer, Producer producer)
     {
-        consumer.Attach(producer);
+        consumer.Attach(producer, transport);
         _producerConsumers[producer].Add(consumer);
+        producer.Consumers.Add(consumer);
         _consumerProducer.Add(consumer, producer);
     }
 
@@ -206,7 +208,10 @@ internal sealed class Router : IRequestHandler, ITransportListener
     {
         if (_consumerProducer.Remove(consumer, out Producer? producer)
             && _producerConsumers.TryGetValue(producer, out List<Consumer>? consumers))
+        {
             consumers.Remove(consumer);
+            producer.Consumers.Remove(consumer);
+        }
     }
 
     public void OnTransportListenServerClosed(Transport transport)

@@ -2,6 +2,9 @@ using System;
 using System.Collections.Generic;
 using Mediasoup.Channel;
 using Mediasoup.Net;
+using Mediasoup.Rtcp;
+using Mediasoup.Rtp;
+using Mediasoup.Srtp;
 using Mediasoup.Worker;
 
 namespace Mediasoup.Transports;
@@ -20,6 +23,8 @@ internal sealed class PlainTransport : Transport, IUdpSocketListener
     private TransportTuple? _tuple;
     private TransportTuple? _rtcpTuple;
     private bool _connectCalled;
+    private SrtpSession? _srtpSend;
+    private SrtpSession? _srtpRecv;
 
     public PlainTransport(WorkerContext ctx, ITransportListener listener, string id, FBS.PlainTransport.PlainTransportOptions options)
         : base(ctx, listener, id, options.Base)
@@ -159,6 +164,21 @@ internal sealed class PlainTransport : Transport, IUdpSocketListener
             SrtpKey = GenerateSrtpKey(newSuite.Value);
         }
         RemoteSrtpKey = remoteKey;
+        if (remoteKey != null)
+        {
+            var suite = (Srtp.SrtpCryptoSuite)(byte)SrtpCryptoSuite!.Value;
+            try
+            {
+                _srtpSend = new SrtpSession(SrtpDirection.Outbound, suite, SrtpKey);
+                _srtpRecv = new SrtpSession(SrtpDirection.Inbound, suite, remoteKey);
+            }
+            catch (Exception ex)
+            {
+                _srtpSend?.Dispose();
+                _srtpSend = null;
+                throw new MediasoupError($"error creating SRTP sessions: {ex.Message}");
+            }
+        }
         _tuple = tuple;
         _rtcpTuple = rtcpTuple;
         _connectCalled = true;
@@ -208,15 +228,110 @@ internal sealed class PlainTransport : Transport, IUdpSocketListener
         request.Accept(FBS.Response.Body.PlainTransport_GetStatsResponse, FBS.PlainTransport.GetStatsResponse.Pack(request.Builder, stats).Value);
     }
 
+    public override bool IsConnected => _tuple != null;
+
     public void OnUdpPacket(UdpSocket socket, Span<byte> buffer, int length, in IpEndpoint remote)
     {
-        // The media plane (RTP/RTCP/SCTP demultiplexing) plugs in here.
         BytesReceived += (ulong)length;
+        ReadOnlySpan<byte> data = buffer[..length];
+        bool onRtcpSocket = socket == _rtcpUdpSocket;
+        if (RtcpHeader.IsRtcp(data))
+        {
+            TransportTuple? expected = onRtcpSocket ? _rtcpTuple : _tuple;
+            if (expected != null ? !expected.Remote.Equals(remote) : !Comedia)
+                return;
+            if (_srtpRecv != null && !_srtpRecv.UnprotectRtcp(buffer[..length], out length))
+                return;
+            if (expected == null)
+                LatchTuple(socket, remote, rtcp: onRtcpSocket);
+            ReceiveRtcp(buffer[..length]);
+            return;
+        }
+        if (onRtcpSocket || !RtpPacket.IsRtp(data))
+            return; // SCTP over plain UDP comes with DataChannels
+        if (_tuple != null ? !_tuple.Remote.Equals(remote) : !Comedia)
+            return;
+        if (_srtpRecv != null && !_srtpRecv.UnprotectRtp(buffer[..length], out length))
+        {
+            RtpPacketsDiscarded++;
+            return;
+        }
+        if (_tuple == null)
+            LatchTuple(socket, remote, rtcp: false);
+        ReceiveRtp(buffer, length);
+    }
+
+    /// <summary>comedia: the first valid packet fixes where we send to.</summary>
+    private void LatchTuple(UdpSocket socket, in IpEndpoint remote, bool rtcp)
+    {
+        var tuple = new TransportTuple(socket.Local, remote, ListenProtocol.Udp,
+            rtcp ? _rtcpListenInfo!.AnnouncedAddress : _listenInfo.AnnouncedAddress);
+        var b = Ctx.Channel.BeginNotification();
+        if (rtcp)
+        {
+            _rtcpTuple = tuple;
+            int off = FBS.PlainTransport.RtcpTupleNotification.Pack(b, new FBS.PlainTransport.RtcpTupleNotificationT { Tuple = tuple.ToFbs() }).Value;
+            Ctx.Channel.SendNotification(Id, FBS.Notification.Event.PLAINTRANSPORT_RTCP_TUPLE, FBS.Notification.Body.PlainTransport_RtcpTupleNotification, off);
+        }
+        else
+        {
+            _tuple = tuple;
+            int off = FBS.PlainTransport.TupleNotification.Pack(b, new FBS.PlainTransport.TupleNotificationT { Tuple = tuple.ToFbs() }).Value;
+            Ctx.Channel.SendNotification(Id, FBS.Notification.Event.PLAINTRANSPORT_TUPLE, FBS.Notification.Body.PlainTransport_TupleNotification, off);
+            // With rtcp-mux the RTCP tuple is the same one.
+            if (RtcpMux)
+                _rtcpTuple = tuple;
+        }
+    }
+
+    public override void SendRtpPacket(RtpPacket packet, in RtpRewrite rewrite)
+    {
+        TransportTuple? tuple = _tuple;
+        if (tuple == null)
+        {
+            RtpPacketsNotSent++;
+            return;
+        }
+        Span<byte> slot = _udpSocket.BeginSend();
+        RtpPacket tx = Ctx.Media.TxPacket;
+        if (!packet.CopyTo(slot, tx))
+        {
+            RtpPacketsNotSent++;
+            return;
+        }
+        rewrite.ApplyTo(tx);
+        int length = tx.Length;
+        if (_srtpSend != null && !_srtpSend.ProtectRtp(slot, ref length))
+        {
+            RtpPacketsNotSent++;
+            return;
+        }
+        _udpSocket.CommitSend(length, tuple.Remote);
+        BytesSent += (ulong)length;
+    }
+
+    public override void SendRtcp(ReadOnlySpan<byte> compound)
+    {
+        TransportTuple? tuple = RtcpMux ? _tuple : _rtcpTuple;
+        UdpSocket socket = RtcpMux ? _udpSocket : _rtcpUdpSocket!;
+        if (tuple == null)
+            return;
+        Span<byte> slot = socket.BeginSend();
+        if (compound.Length > slot.Length - SrtpSession.MaxTrailerLength)
+            return;
+        compound.CopyTo(slot);
+        int length = compound.Length;
+        if (_srtpSend != null && !_srtpSend.ProtectRtcp(slot, ref length))
+            return;
+        socket.CommitSend(length, tuple.Remote);
+        BytesSent += (ulong)length;
     }
 
     protected override void CloseSockets()
     {
         _udpSocket.Dispose();
         _rtcpUdpSocket?.Dispose();
+        _srtpSend?.Dispose();
+        _srtpRecv?.Dispose();
     }
 }

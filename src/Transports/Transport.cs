@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using Mediasoup.Channel;
 using Mediasoup.Consumers;
 using Mediasoup.Producers;
+using Mediasoup.Rtp;
 using Mediasoup.Worker;
 
 namespace Mediasoup.Transports;
@@ -67,6 +68,12 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
 
     // Header extension ids used on receive, from the producers (reported in dumps).
     private byte _recvMidId, _recvRidId, _recvRridId, _recvAbsSendTimeId, _recvTransportWideCc01Id;
+
+    /// <summary>Packets dropped on receive: malformed, unknown SSRC/MID/RID, unknown payload type.</summary>
+    public ulong RtpPacketsDiscarded { get; protected set; }
+
+    /// <summary>Packets that could not be sent (not connected, no room, encryption failed).</summary>
+    public ulong RtpPacketsNotSent { get; protected set; }
 
     public IReadOnlyDictionary<string, Producer> Producers => _producers;
     public IReadOnlyDictionary<string, Consumer> Consumers => _consumers;
@@ -301,6 +308,113 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
         foreach (uint ssrc in consumer.RtxSsrcs)
             _rtxSsrcConsumers.Remove(ssrc);
         consumer.Close();
+    }
+
+    // ---- media ----
+
+    /// <summary>Whether media may be sent (a remote is known).</summary>
+    public abstract bool IsConnected { get; }
+
+    /// <summary>An RTP packet received (decrypted) on this transport, in place in a buffer of
+    /// the given capacity. Routes it to its Producer and on to the Producer's consumers.</summary>
+    protected void ReceiveRtp(Span<byte> buffer, int length)
+    {
+        RtpPacket packet = Ctx.Media.RxPacket;
+        if (!packet.TryParse(buffer, length))
+        {
+            RtpPacketsDiscarded++;
+            return;
+        }
+        // Transport-level ids to read MID/RID for the lookup; the producer sets its own after.
+        packet.ExtensionIds = new HeaderExtensionIds { Mid = _recvMidId, Rid = _recvRidId, Rrid = _recvRridId };
+        Producer? producer = FindProducer(packet);
+        if (producer == null)
+        {
+            RtpPacketsDiscarded++;
+            return;
+        }
+        if (!producer.ReceiveRtpPacket(packet))
+            return;
+        List<Consumer> consumers = producer.Consumers;
+        for (int i = 0; i < consumers.Count; i++)
+            consumers[i].SendRtpPacket(packet);
+    }
+
+    private Producer? FindProducer(RtpPacket packet)
+    {
+        uint ssrc = packet.Ssrc;
+        Producer? producer = RtpListener.GetBySsrc(ssrc);
+        if (producer != null)
+            return producer;
+        if (packet.TryReadMid(out ReadOnlySpan<byte> mid) && mid.Length > 0)
+        {
+            producer = RtpListener.GetByMid(System.Text.Encoding.UTF8.GetString(mid));
+            if (producer != null)
+            {
+                RtpListener.Learn(ssrc, producer);
+                return producer;
+            }
+        }
+        ReadOnlySpan<byte> rid;
+        if ((packet.TryReadRid(out rid) || packet.TryReadRrid(out rid)) && rid.Length > 0)
+        {
+            producer = RtpListener.GetByRid(System.Text.Encoding.UTF8.GetString(rid));
+            if (producer != null)
+            {
+                RtpListener.Learn(ssrc, producer);
+                return producer;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Decrypted RTCP from the remote endpoint: key frame requests for our consumers
+    /// go to their producers. (Reports, NACK and bandwidth feedback: with the stream stats.)</summary>
+    protected void ReceiveRtcp(ReadOnlySpan<byte> compound)
+    {
+        var reader = new Rtcp.RtcpCompoundReader(compound);
+        if (reader.Error != Rtcp.RtcpError.None)
+        {
+            RtcpPacketsDiscarded++;
+            return;
+        }
+        foreach (Rtcp.RtcpPacket packet in reader)
+        {
+            if (packet.Type != Rtcp.RtcpPacketType.PSFB)
+                continue;
+            if (packet.Count == Rtcp.PsFeedbackFmt.Pli && Rtcp.Pli.TryRead(packet, out Rtcp.Pli pli))
+            {
+                if (_ssrcConsumers.TryGetValue(pli.MediaSsrc, out Consumer? c))
+                    c.ReceiveKeyFrameRequest();
+            }
+            else if (packet.Count == Rtcp.PsFeedbackFmt.Fir && Rtcp.Fir.TryRead(packet, out Rtcp.Fir fir))
+            {
+                for (int i = 0; i < fir.EntryCount; i++)
+                {
+                    if (_ssrcConsumers.TryGetValue(fir.GetEntry(i).Ssrc, out Consumer? c))
+                        c.ReceiveKeyFrameRequest();
+                }
+            }
+        }
+    }
+
+    public ulong RtcpPacketsDiscarded { get; protected set; }
+
+    /// <summary>Sends a copy of packet rewritten for a consumer. Kinds write it straight into
+    /// their socket's send slot (copy, rewrite, encrypt in place).</summary>
+    public abstract void SendRtpPacket(RtpPacket packet, in RtpRewrite rewrite);
+
+    /// <summary>Sends an RTCP compound packet to the remote endpoint.</summary>
+    public abstract void SendRtcp(ReadOnlySpan<byte> compound);
+
+    public void OnProducerNeedsKeyFrame(Producer producer, uint ssrc, bool useFir)
+    {
+        Span<byte> buf = stackalloc byte[32];
+        int n = useFir
+            ? Rtcp.Fir.Write(buf, 1, ssrc, producer.NextFirSequence())
+            : Rtcp.Pli.Write(buf, 1, ssrc);
+        if (n > 0)
+            SendRtcp(buf[..n]);
     }
 
     // ---- IProducerListener / IConsumerListener ----

@@ -203,6 +203,15 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
 
     public bool OnTcpConnection(TcpServer server, int fd, in IpEndpoint remote) => false;
 
+    // Until ICE and DTLS run, nothing is connected and no media leaves.
+    public override bool IsConnected => false;
+
+    public override void SendRtpPacket(Rtp.RtpPacket packet, in RtpRewrite rewrite) => RtpPacketsNotSent++;
+
+    public override void SendRtcp(ReadOnlySpan<byte> compound)
+    {
+    }
+
     protected override void CloseSockets()
     {
         foreach (UdpSocket s in _udpSockets)

@@ -28,6 +28,15 @@ internal sealed class WorkerContext
         Net = new NetIo(loop);
     }
 
+    /// <summary>Packet views reused for every packet: the worker handles one at a time.</summary>
+    public sealed class MediaScratch
+    {
+        public readonly Rtp.RtpPacket RxPacket = new();
+        public readonly Rtp.RtpPacket TxPacket = new();
+    }
+
+    public MediaScratch Media { get; } = new();
+
     public EventLoop Loop { get; }
     public Channel.Channel Channel { get; }
     public Logger Logger { get; }
