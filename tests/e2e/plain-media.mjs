@@ -1,0 +1,199 @@
+// Real media end to end through the worker, with real encoders and decoders (GStreamer):
+// a sender streams VP8 and Opus RTP into PlainTransport producers (comedia); consumers on
+// other PlainTransports send to receivers that decode to raw files. In the middle of the
+// stream the video consumer and the video producer are paused and resumed; decoding must
+// go on (key frame on resume). With --srtp, every leg uses AES_CM_128_HMAC_SHA1_80.
+// Prints "N passed, N failed" last; exit 1 on any failure.
+//   node tests/e2e/plain-media.mjs [--worker PATH] [--srtp] [--seconds N]
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, statSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(path.join(root, 'host', 'package.json'));
+
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : def;
+};
+const useSrtp = args.includes('--srtp');
+const seconds = Number(opt('seconds', '6'));
+process.env.MEDIASOUP_WORKER_BIN = path.resolve(opt('worker', path.join(root, 'out', 'mediasoup-worker')));
+const mediasoup = require('mediasoup');
+
+const WIDTH = 320, HEIGHT = 240, FPS = 30;
+const SUITE = 'AES_CM_128_HMAC_SHA1_80';
+const work = mkdtempSync(path.join(tmpdir(), 'msw-e2e-'));
+const children = [];
+const results = [];
+const check = (name, ok, detail = '') => {
+  results.push(ok);
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function gst(name, pipeline) {
+  const child = spawn('gst-launch-1.0', ['-e', '-q', ...pipeline.split(/\s+/).filter(Boolean)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.log = '';
+  child.stdout.on('data', (d) => { child.log += d; });
+  child.stderr.on('data', (d) => { child.log += d; });
+  child.done = new Promise((r) => child.on('exit', (code, signal) => r({ code, signal })));
+  child.label = name;
+  children.push(child);
+  return child;
+}
+
+async function stop(child) {
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGINT'); // -e: EOS first, so file sinks flush
+    const t = setTimeout(() => child.kill('SIGKILL'), 4000);
+    await child.done;
+    clearTimeout(t);
+  }
+}
+
+// SRTP key (30 bytes) as base64 for mediasoup and hex for GStreamer.
+const newKey = () => {
+  const b = Buffer.alloc(30);
+  for (let i = 0; i < b.length; i++) b[i] = Math.floor(Math.random() * 256);
+  return b;
+};
+// srtpdec takes its keys from the caps only for the SSRC they name.
+const srtpCaps = (key, ssrc) =>
+  `,ssrc=(uint)${ssrc},roc=(uint)0,srtp-key=(buffer)${key.toString('hex')},srtp-cipher=(string)aes-128-icm,srtp-auth=(string)hmac-sha1-80,` +
+  'srtcp-cipher=(string)aes-128-icm,srtcp-auth=(string)hmac-sha1-80';
+const srtpEnc = (key) =>
+  `! srtpenc key=${key.toString('hex')} rtp-cipher=aes-128-icm rtp-auth=hmac-sha1-80 rtcp-cipher=aes-128-icm rtcp-auth=hmac-sha1-80 `;
+
+let worker;
+try {
+  worker = await mediasoup.createWorker({ logLevel: 'warn' });
+  worker.on('died', () => check('worker stays alive', false));
+  const router = await worker.createRouter({
+    mediaCodecs: [
+      { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2, preferredPayloadType: 100 },
+      { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, preferredPayloadType: 101 },
+    ],
+  });
+  const listenInfo = { protocol: 'udp', ip: '127.0.0.1' };
+  const srtpOpts = useSrtp ? { enableSrtp: true, srtpCryptoSuite: SUITE } : {};
+
+  // Ingress: one comedia transport per kind (each GStreamer udpsink has its own port).
+  const senderKeys = { audio: newKey(), video: newKey() };
+  const ingress = {};
+  for (const kind of ['audio', 'video']) {
+    ingress[kind] = await router.createPlainTransport({ listenInfo, rtcpMux: true, comedia: true, ...srtpOpts });
+    if (useSrtp) {
+      await ingress[kind].connect({ srtpParameters: { cryptoSuite: SUITE, keyBase64: senderKeys[kind].toString('base64') } });
+    }
+  }
+  const videoProducer = await ingress.video.produce({
+    kind: 'video',
+    rtpParameters: {
+      codecs: [{
+        mimeType: 'video/VP8', payloadType: 96, clockRate: 90000,
+        rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }],
+      }],
+      encodings: [{ ssrc: 11111111 }],
+    },
+  });
+  const audioProducer = await ingress.audio.produce({
+    kind: 'audio',
+    rtpParameters: {
+      codecs: [{ mimeType: 'audio/opus', payloadType: 97, clockRate: 48000, channels: 2 }],
+      encodings: [{ ssrc: 22222222 }],
+    },
+  });
+
+  // Egress: receivers first (so they see the first key frame), then consumers.
+  const recvPort = { video: 47000 + Math.floor(Math.random() * 500) * 2, audio: 0 };
+  recvPort.audio = recvPort.video + 1000;
+  const consumers = {};
+  const receivers = {};
+  const outFile = { video: path.join(work, 'video.i420'), audio: path.join(work, 'audio.s16') };
+  for (const kind of ['video', 'audio']) {
+    const transport = await router.createPlainTransport({ listenInfo, rtcpMux: true, comedia: false, ...srtpOpts });
+    const consumer = await transport.consume({
+      producerId: kind === 'video' ? videoProducer.id : audioProducer.id,
+      rtpCapabilities: router.rtpCapabilities,
+      paused: true,
+    });
+    consumers[kind] = consumer;
+    const pt = consumer.rtpParameters.codecs[0].payloadType;
+    const localKey = useSrtp ? Buffer.from(transport.srtpParameters.keyBase64, 'base64') : null;
+    const caps = kind === 'video'
+      ? `application/x-${useSrtp ? 's' : ''}rtp,media=video,encoding-name=VP8,clock-rate=90000,payload=${pt}`
+      : `application/x-${useSrtp ? 's' : ''}rtp,media=audio,encoding-name=OPUS,clock-rate=48000,payload=${pt}`;
+    const decode = kind === 'video'
+      ? `rtpjitterbuffer latency=100 ! rtpvp8depay ! vp8dec ! videoconvert ! video/x-raw,format=I420 ! filesink location=${outFile.video}`
+      : `rtpjitterbuffer latency=100 ! rtpopusdepay ! opusdec ! audioconvert ! audio/x-raw,format=S16LE ! filesink location=${outFile.audio}`;
+    receivers[kind] = gst(`${kind} receiver`,
+      `udpsrc address=127.0.0.1 port=${recvPort[kind]} caps=${caps}${useSrtp ? srtpCaps(localKey, consumer.rtpParameters.encodings[0].ssrc) : ''} ` +
+      `${useSrtp ? '! srtpdec ' : ''}! ${decode}`);
+    const receiverKey = newKey();
+    await transport.connect({
+      ip: '127.0.0.1', port: recvPort[kind],
+      ...(useSrtp ? { srtpParameters: { cryptoSuite: SUITE, keyBase64: receiverKey.toString('base64') } } : {}),
+    });
+  }
+  await sleep(500);
+  await consumers.video.resume();
+  await consumers.audio.resume();
+
+  const senders = [
+    gst('video sender',
+      `videotestsrc is-live=true pattern=ball ! video/x-raw,width=${WIDTH},height=${HEIGHT},framerate=${FPS}/1 ` +
+      `! vp8enc deadline=1 keyframe-max-dist=${FPS} ! rtpvp8pay pt=96 ssrc=11111111 picture-id-mode=15-bit ` +
+      `${useSrtp ? srtpEnc(senderKeys.video) : ''}! udpsink host=127.0.0.1 port=${ingress.video.tuple.localPort}`),
+    gst('audio sender',
+      'audiotestsrc is-live=true wave=sine ! audio/x-raw,rate=48000,channels=2 ! opusenc ' +
+      `! rtpopuspay pt=97 ssrc=22222222 ${useSrtp ? srtpEnc(senderKeys.audio) : ''}` +
+      `! udpsink host=127.0.0.1 port=${ingress.audio.tuple.localPort}`),
+  ];
+
+  const third = seconds * 1000 / 3;
+  await sleep(third);
+  await consumers.video.pause();
+  await sleep(400);
+  await consumers.video.resume();
+  await sleep(third / 2);
+  await videoProducer.pause();
+  await sleep(400);
+  await videoProducer.resume();
+  await sleep(third);
+
+  const [vStats] = await videoProducer.getStats();
+  const [cStats] = (await consumers.video.getStats()).filter((s) => s.type === 'outbound-rtp');
+  for (const s of senders) await stop(s);
+  await sleep(300);
+  for (const r of Object.values(receivers)) await stop(r);
+
+  const size = (f) => { try { return statSync(f).size; } catch { return 0; } };
+  const frames = size(outFile.video) / (WIDTH * HEIGHT * 1.5);
+  const audioSeconds = size(outFile.audio) / (48000 * 2 * 2);
+  // Paused about 0.8 s of the run; demand most of the rest.
+  check('video frames decoded', frames >= (seconds - 1.5) * FPS * 0.6, `${frames.toFixed(0)} frames in ${seconds} s`);
+  check('audio decoded', audioSeconds >= (seconds - 1) * 0.6, `${audioSeconds.toFixed(2)} s of audio`);
+  for (const r of Object.values(receivers)) {
+    const errors = r.log.split('\n').filter((l) => /ERROR|WARN|Failed|corrupt/i.test(l));
+    check(`${r.label} decoded without errors`, errors.length === 0, errors.slice(0, 3).join(' | '));
+  }
+  check('producer has a receive stream', vStats?.type === 'inbound-rtp' || vStats === undefined, JSON.stringify(vStats ?? {}).slice(0, 120));
+  check('consumer reports an outbound stream', cStats?.type === 'outbound-rtp');
+  check('worker alive at the end', !worker.died);
+} catch (error) {
+  check('scenario ran', false, error.stack ?? String(error));
+} finally {
+  for (const c of children) await stop(c);
+  worker?.close();
+  rmSync(work, { recursive: true, force: true });
+}
+const passed = results.filter(Boolean).length;
+console.log(`${passed} passed, ${results.length - passed} failed`);
+process.exit(results.length - passed ? 1 : 0);
