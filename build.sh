@@ -34,6 +34,21 @@ step_system_deps() {
   fi
 }
 
+step_test_deps() {
+  # Real RTP senders and decoders for the end-to-end media tests.
+  local pkgs=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav)
+  local missing=()
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    log "installing Debian packages for media tests: ${missing[*]}"
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
 step_npm_deps() {
   # The pinned mediasoup host, a Node >= 22 runtime and jest. --ignore-scripts:
   # mediasoup's postinstall would fetch or build the C++ worker.
@@ -119,6 +134,15 @@ cmd_test() {
   local fuzz_ok=0
   "$NODE_BIN" "$ROOT/tests/robustness/channel-fuzz.mjs" --worker "$OUT/mediasoup-worker" --iterations 20000 \
     | grep -v '^frame:' && fuzz_ok=1 || rc=1
+  log "end to end: real VP8/Opus through the worker (GStreamer), plain and SRTP"
+  local e2e_ok=0 e2e_fail=0
+  for mode in "" "--srtp"; do
+    if "$NODE_BIN" "$ROOT/tests/e2e/plain-media.mjs" --worker "$OUT/mediasoup-worker" $mode; then
+      e2e_ok=$((e2e_ok + 1))
+    else
+      e2e_fail=$((e2e_fail + 1)); rc=1
+    fi
+  done
   log "conformance: mediasoup's own jest suite against out/mediasoup-worker"
   rm -f "$results/summary.json"
   "$NODE_BIN" "$ROOT/tests/conformance/run.mjs" --worker "$OUT/mediasoup-worker" || rc=1
@@ -133,15 +157,15 @@ cmd_test() {
   else
     cp=0 cf=0 cs=0 reg=1
   fi
-  echo "unit: $up passed, $uf failed; channel fuzz: $([ $fuzz_ok = 1 ] && echo survived || echo FAILED); conformance: $cp passed, $cf not passing ($reg of them in the ratchet)"
-  echo "$((up + cp + fuzz_ok)) passed, $((uf + reg + 1 - fuzz_ok)) failed, $((cf - reg + cs)) skipped"
+  echo "unit: $up passed, $uf failed; channel fuzz: $([ $fuzz_ok = 1 ] && echo survived || echo FAILED); media e2e: $e2e_ok passed, $e2e_fail failed; conformance: $cp passed, $cf not passing ($reg of them in the ratchet)"
+  echo "$((up + cp + fuzz_ok + e2e_ok)) passed, $((uf + reg + 1 - fuzz_ok + e2e_fail)) failed, $((cf - reg + cs)) skipped"
   return $rc
 }
 
 case "${1:-build}" in
   build) build_all ;;
   run) build_all; MEDIASOUP_WORKER_BIN="$OUT/mediasoup-worker" "$NODE_BIN" "$HOST_DIR/demo.mjs" ;;
-  test) build_all; cmd_test ;;
+  test) build_all; step_test_deps; cmd_test ;;
   bench) build_all; "$ROOT/bench/run.sh" ;;
   deps) step_system_deps; step_npm_deps; step_flatbuffers; step_native ;;
   *) echo "usage: $0 [build|run|test|bench|deps]" >&2; exit 2 ;;
