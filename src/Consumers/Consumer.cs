@@ -470,6 +470,39 @@ internal sealed class Consumer : IRequestHandler
         _transport!.SendRtpPacket(packet, rewrite);
         PacketsSent++;
         BytesSent += (ulong)packet.Length;
+        if (_traceEventTypes.Count > 0)
+            TraceSent(packet, rewrite);
+    }
+
+    private void TraceSent(RtpPacket packet, in RtpRewrite rewrite)
+    {
+        bool isKeyFrame = Kind == MediaKind.Video && Codec.IsKeyFrame(_codecKind, packet.Payload);
+        foreach (FBS.Consumer.TraceEventType type in _traceEventTypes)
+        {
+            if (type != FBS.Consumer.TraceEventType.RTP && !(type == FBS.Consumer.TraceEventType.KEYFRAME && isKeyFrame))
+                continue;
+            FBS.RtpPacket.DumpT dump = RtpPacketDump.ToFbs(packet, isKeyFrame);
+            dump.Ssrc = rewrite.Ssrc;
+            dump.SequenceNumber = rewrite.SequenceNumber;
+            dump.PayloadType = rewrite.PayloadType;
+            Trace(type, FBS.Common.TraceDirection.DIRECTION_OUT, type == FBS.Consumer.TraceEventType.RTP
+                ? FBS.Consumer.TraceInfoUnion.FromRtpTraceInfo(new FBS.Consumer.RtpTraceInfoT { RtpPacket = dump })
+                : FBS.Consumer.TraceInfoUnion.FromKeyFrameTraceInfo(new FBS.Consumer.KeyFrameTraceInfoT { RtpPacket = dump }));
+        }
+    }
+
+    private void Trace(FBS.Consumer.TraceEventType type, FBS.Common.TraceDirection direction, FBS.Consumer.TraceInfoUnion? info)
+    {
+        var n = new FBS.Consumer.TraceNotificationT
+        {
+            Type = type,
+            Timestamp = (ulong)_ctx.Loop.NowMs,
+            Direction = direction,
+            Info = info,
+        };
+        var b = _ctx.Channel.BeginNotification();
+        int off = FBS.Consumer.TraceNotification.Pack(b, n).Value;
+        _ctx.Channel.SendNotification(Id, FBS.Notification.Event.CONSUMER_TRACE, FBS.Notification.Body.Consumer_TraceNotification, off);
     }
 
     private int IndexOfConsumable(uint mappedSsrc)
@@ -483,7 +516,17 @@ internal sealed class Consumer : IRequestHandler
     }
 
     /// <summary>The receiving endpoint asked for a key frame (PLI/FIR).</summary>
-    public void ReceiveKeyFrameRequest() => RequestKeyFrame();
+    public void ReceiveKeyFrameRequest(bool fir, uint ssrc)
+    {
+        var type = fir ? FBS.Consumer.TraceEventType.FIR : FBS.Consumer.TraceEventType.PLI;
+        if (_traceEventTypes.Contains(type))
+        {
+            Trace(type, FBS.Common.TraceDirection.DIRECTION_IN, fir
+                ? FBS.Consumer.TraceInfoUnion.FromFirTraceInfo(new FBS.Consumer.FirTraceInfoT { Ssrc = ssrc })
+                : FBS.Consumer.TraceInfoUnion.FromPliTraceInfo(new FBS.Consumer.PliTraceInfoT { Ssrc = ssrc }));
+        }
+        RequestKeyFrame();
+    }
 
     private void RequestKeyFrame()
     {

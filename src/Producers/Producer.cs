@@ -198,6 +198,12 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
         stream.PacketCount++;
         stream.ByteCount += (ulong)packet.Length;
 
+        bool isKeyFrame = Kind == MediaKind.Video && Codec.IsKeyFrame(stream.CodecKind, packet.Payload);
+        if (_traceEventTypes.Count > 0)
+            TraceReceived(packet, isKeyFrame, isRtx);
+        if (_extIds.VideoOrientation != 0 && packet.TryReadVideoOrientation(out bool camera, out bool flip, out ushort rotation))
+            UpdateVideoOrientation(camera, flip, rotation);
+
         if (Paused)
             return false;
 
@@ -210,6 +216,47 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
         packet.PayloadType = mappedPt;
         packet.Ssrc = stream.MappedSsrc;
         return RewriteExtensions(packet);
+    }
+
+    private (bool Camera, bool Flip, ushort Rotation)? _videoOrientation;
+
+    private void UpdateVideoOrientation(bool camera, bool flip, ushort rotation)
+    {
+        if (_videoOrientation is var (c, f, r) && c == camera && f == flip && r == rotation)
+            return;
+        _videoOrientation = (camera, flip, rotation);
+        var b = _ctx.Channel.BeginNotification();
+        int off = FBS.Producer.VideoOrientationChangeNotification.CreateVideoOrientationChangeNotification(b, camera, flip, rotation).Value;
+        _ctx.Channel.SendNotification(Id, FBS.Notification.Event.PRODUCER_VIDEO_ORIENTATION_CHANGE,
+            FBS.Notification.Body.Producer_VideoOrientationChangeNotification, off);
+    }
+
+    private void TraceReceived(RtpPacket packet, bool isKeyFrame, bool isRtx)
+    {
+        if (_traceEventTypes.Contains(FBS.Producer.TraceEventType.RTP))
+        {
+            Trace(FBS.Producer.TraceEventType.RTP, FBS.Common.TraceDirection.DIRECTION_IN,
+                FBS.Producer.TraceInfoUnion.FromRtpTraceInfo(new FBS.Producer.RtpTraceInfoT { RtpPacket = RtpPacketDump.ToFbs(packet, isKeyFrame), IsRtx = isRtx }));
+        }
+        if (isKeyFrame && _traceEventTypes.Contains(FBS.Producer.TraceEventType.KEYFRAME))
+        {
+            Trace(FBS.Producer.TraceEventType.KEYFRAME, FBS.Common.TraceDirection.DIRECTION_IN,
+                FBS.Producer.TraceInfoUnion.FromKeyFrameTraceInfo(new FBS.Producer.KeyFrameTraceInfoT { RtpPacket = RtpPacketDump.ToFbs(packet, true), IsRtx = isRtx }));
+        }
+    }
+
+    private void Trace(FBS.Producer.TraceEventType type, FBS.Common.TraceDirection direction, FBS.Producer.TraceInfoUnion? info)
+    {
+        var n = new FBS.Producer.TraceNotificationT
+        {
+            Type = type,
+            Timestamp = (ulong)_ctx.Loop.NowMs,
+            Direction = direction,
+            Info = info,
+        };
+        var b = _ctx.Channel.BeginNotification();
+        int off = FBS.Producer.TraceNotification.Pack(b, n).Value;
+        _ctx.Channel.SendNotification(Id, FBS.Notification.Event.PRODUCER_TRACE, FBS.Notification.Body.Producer_TraceNotification, off);
     }
 
     private bool IsCodecPayloadType(byte pt)
@@ -362,8 +409,16 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
                 continue;
             bool usePli = s.Codec.HasFeedback("nack", "pli");
             bool useFir = s.Codec.HasFeedback("ccm", "fir");
-            if (usePli || useFir)
-                _listener.OnProducerNeedsKeyFrame(this, s.Ssrc, !usePli);
+            if (!(usePli || useFir))
+                continue;
+            _listener.OnProducerNeedsKeyFrame(this, s.Ssrc, !usePli);
+            var type = usePli ? FBS.Producer.TraceEventType.PLI : FBS.Producer.TraceEventType.FIR;
+            if (_traceEventTypes.Contains(type))
+            {
+                Trace(type, FBS.Common.TraceDirection.DIRECTION_OUT, usePli
+                    ? FBS.Producer.TraceInfoUnion.FromPliTraceInfo(new FBS.Producer.PliTraceInfoT { Ssrc = s.Ssrc })
+                    : FBS.Producer.TraceInfoUnion.FromFirTraceInfo(new FBS.Producer.FirTraceInfoT { Ssrc = s.Ssrc }));
+            }
         }
     }
 

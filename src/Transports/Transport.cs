@@ -385,14 +385,15 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
             if (packet.Count == Rtcp.PsFeedbackFmt.Pli && Rtcp.Pli.TryRead(packet, out Rtcp.Pli pli))
             {
                 if (_ssrcConsumers.TryGetValue(pli.MediaSsrc, out Consumer? c))
-                    c.ReceiveKeyFrameRequest();
+                    c.ReceiveKeyFrameRequest(fir: false, pli.MediaSsrc);
             }
             else if (packet.Count == Rtcp.PsFeedbackFmt.Fir && Rtcp.Fir.TryRead(packet, out Rtcp.Fir fir))
             {
                 for (int i = 0; i < fir.EntryCount; i++)
                 {
-                    if (_ssrcConsumers.TryGetValue(fir.GetEntry(i).Ssrc, out Consumer? c))
-                        c.ReceiveKeyFrameRequest();
+                    uint target = fir.GetEntry(i).Ssrc;
+                    if (_ssrcConsumers.TryGetValue(target, out Consumer? c))
+                        c.ReceiveKeyFrameRequest(fir: true, target);
                 }
             }
         }

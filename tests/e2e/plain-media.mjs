@@ -142,6 +142,11 @@ try {
       ...(useSrtp ? { srtpParameters: { cryptoSuite: SUITE, keyBase64: receiverKey.toString('base64') } } : {}),
     });
   }
+  const traces = { producer: {}, consumer: {} };
+  videoProducer.on('trace', (t) => { traces.producer[t.type] = (traces.producer[t.type] ?? 0) + 1; });
+  consumers.video.on('trace', (t) => { traces.consumer[t.type] = (traces.consumer[t.type] ?? 0) + 1; });
+  await videoProducer.enableTraceEvent(['rtp', 'keyframe']);
+  await consumers.video.enableTraceEvent(['rtp', 'keyframe']);
   await sleep(500);
   await consumers.video.resume();
   await consumers.audio.resume();
@@ -186,6 +191,8 @@ try {
   }
   check('producer has a receive stream', vStats?.type === 'inbound-rtp' || vStats === undefined, JSON.stringify(vStats ?? {}).slice(0, 120));
   check('consumer reports an outbound stream', cStats?.type === 'outbound-rtp');
+  check('producer traced rtp and keyframe', traces.producer.rtp > 0 && traces.producer.keyframe > 0, JSON.stringify(traces.producer));
+  check('consumer traced rtp and keyframe', traces.consumer.rtp > 0 && traces.consumer.keyframe > 0, JSON.stringify(traces.consumer));
   check('worker alive at the end', !worker.died);
 } catch (error) {
   check('scenario ran', false, error.stack ?? String(error));
