@@ -18,9 +18,21 @@ internal readonly record struct VideoLayers(short Spatial, short Temporal)
     public bool IsSet => Spatial >= 0 && Temporal >= 0;
 }
 
+/// <summary>A sent packet kept for retransmission: a pooled copy in router form.</summary>
+internal struct StoredPacket
+{
+    public nint Data;
+    public int Length;
+    public ushort OutputSeq;
+}
+
 /// <summary>The parameters of one outgoing RTP stream, as dumps report them.</summary>
 internal sealed class SendStreamParams
 {
+    public Rtp.Streams.SendStreamStats? Stats;
+    public Rtp.Streams.RetransmissionBuffer<StoredPacket>? Retransmission;
+    public ushort RtxSeq;
+
     public uint EncodingIdx;
     public uint Ssrc;
     public byte PayloadType;
@@ -204,6 +216,19 @@ internal sealed class Consumer : IRequestHandler
         // The first sequence number sent is random (1000..32767), like the reference.
         _lastSentSeq = (ushort)(_ctx.Random.Next(1000, 32768) - 1);
         ProducerScores = new byte[_consumableEncodings.Count];
+        foreach (SendStreamParams st in _sendStreams)
+        {
+            st.Stats = new Rtp.Streams.SendStreamStats(st.ClockRate, _ctx.Loop.NowMs);
+            st.RtxSeq = (ushort)_ctx.Random.Next(0, 65536);
+            if (st.UseNack)
+            {
+                long maxDelay = Kind == MediaKind.Video ? Rtp.Streams.RetransmissionBuffer<StoredPacket>.MaxDelayVideoMs
+                                                        : Rtp.Streams.RetransmissionBuffer<StoredPacket>.MaxDelayAudioMs;
+                st.Retransmission = new Rtp.Streams.RetransmissionBuffer<StoredPacket>(
+                    Rtp.Streams.RetransmissionBuffer<StoredPacket>.DefaultMaxItems, maxDelay, st.ClockRate, ReleaseStored, 64);
+            }
+        }
+        _cnameBytes = System.Text.Encoding.UTF8.GetBytes(RtpParameters.Cname);
         for (int i = 0; i < ProducerScores.Length && i < producer.StreamScores.Length; i++)
             ProducerScores[i] = producer.StreamScores[i];
     }
@@ -392,24 +417,49 @@ internal sealed class Consumer : IRequestHandler
     private void GetStats(ChannelRequest request)
     {
         var stats = new List<FBS.RtpStream.StatsT>();
-        ulong nowMs = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        ulong wallMs = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        long nowMs = _ctx.Loop.NowMs;
         foreach (SendStreamParams s in _sendStreams)
         {
+            Rtp.Streams.SendStreamStats? st = s.Stats;
             var baseStats = new FBS.RtpStream.BaseStatsT
             {
-                Timestamp = nowMs,
+                Timestamp = wallMs,
                 Ssrc = s.Ssrc,
                 Kind = Kind == MediaKind.Audio ? FBS.RtpParameters.MediaKind.AUDIO : FBS.RtpParameters.MediaKind.VIDEO,
                 MimeType = s.MimeType.ToString(),
-                Rid = s.Rid.Length > 0 ? s.Rid : null,
+                PacketsLost = st?.PacketsLost ?? 0,
+                FractionLost = st?.FractionLost ?? 0,
+                Jitter = (uint)(st?.Jitter ?? 0),
+                PacketsDiscarded = (ulong)(st?.PacketsDiscarded ?? 0),
+                PacketsRetransmitted = (ulong)(st?.PacketsRetransmitted ?? 0),
+                PacketsRepaired = (ulong)(st?.PacketsRepaired ?? 0),
+                NackCount = (ulong)(st?.NackCount ?? 0),
+                NackPacketCount = (ulong)(st?.NackPacketCount ?? 0),
+                PliCount = (ulong)(st?.PliCount ?? 0),
+                FirCount = (ulong)(st?.FirCount ?? 0),
+                Rid = s.Rid,
                 RtxSsrc = s.RtxSsrc != 0 ? s.RtxSsrc : null,
-                Score = Score,
+                RoundTripTime = st?.RoundTripTimeMs ?? 0,
+                Score = st?.Score ?? Score,
             };
             var send = new FBS.RtpStream.SendStatsT
             {
                 Base = new FBS.RtpStream.StatsT { Data = FBS.RtpStream.StatsDataUnion.FromBaseStats(baseStats) },
+                PacketCount = (ulong)(st?.PacketCount ?? 0),
+                ByteCount = (ulong)(st?.ByteCount ?? 0),
+                Bitrate = (ulong)(st?.GetBitrate(nowMs) ?? 0),
             };
             stats.Add(new FBS.RtpStream.StatsT { Data = FBS.RtpStream.StatsDataUnion.FromSendStats(send) });
+        }
+        // And the producer stream being forwarded, once it exists.
+        if (_producer != null && Type == RtpStreamType.Simple)
+        {
+            foreach (ProducerStream? ps in _producer.Streams)
+            {
+                if (ps != null && ps.MappedSsrc == _consumableEncodings[0].Ssrc)
+                    stats.Add(ps.ToStats(_producer.Kind, nowMs, wallMs));
+            }
         }
         var response = new FBS.Consumer.GetStatsResponseT { Stats = stats };
         request.Accept(FBS.Response.Body.Consumer_GetStatsResponse, FBS.Consumer.GetStatsResponse.Pack(request.Builder, response).Value);
@@ -470,6 +520,12 @@ internal sealed class Consumer : IRequestHandler
         _transport!.SendRtpPacket(packet, rewrite);
         PacketsSent++;
         BytesSent += (ulong)packet.Length;
+        long nowUs = _ctx.Loop.NowUs;
+        if (stream.Stats!.OnPacket(seq, packet.Timestamp, nowUs) == Rtp.Streams.SeqUpdateResult.Restarted)
+            stream.Retransmission?.Clear();
+        stream.Stats.CountSent(packet.Length, packet.PayloadLength, _ctx.Loop.NowMs);
+        if (stream.Retransmission != null)
+            Store(stream, packet, seq);
         if (_traceEventTypes.Count > 0)
             TraceSent(packet, rewrite);
     }
@@ -503,6 +559,109 @@ internal sealed class Consumer : IRequestHandler
         var b = _ctx.Channel.BeginNotification();
         int off = FBS.Consumer.TraceNotification.Pack(b, n).Value;
         _ctx.Channel.SendNotification(Id, FBS.Notification.Event.CONSUMER_TRACE, FBS.Notification.Body.Consumer_TraceNotification, off);
+    }
+
+    private byte[] _cnameBytes = Array.Empty<byte>();
+
+    private unsafe void Store(SendStreamParams stream, RtpPacket packet, ushort seq)
+    {
+        byte* buf = _ctx.Net.Pool.Rent();
+        if (packet.Length > Net.PacketBufferPool.BufferSize)
+        {
+            _ctx.Net.Pool.Return(buf);
+            return;
+        }
+        packet.Data.CopyTo(new Span<byte>(buf, packet.Length));
+        var stored = new StoredPacket { Data = (nint)buf, Length = packet.Length, OutputSeq = seq };
+        if (!stream.Retransmission!.Insert(seq, packet.Timestamp, stored))
+            _ctx.Net.Pool.Return(buf);
+    }
+
+    private unsafe void ReleaseStored(StoredPacket p) => _ctx.Net.Pool.Return((byte*)p.Data);
+
+    /// <summary>A NACK from the receiving endpoint: resend what we still have (as RTX when
+    /// negotiated), at most once per RTT per packet.</summary>
+    public unsafe void ReceiveNack(Rtcp.GenericNack nack)
+    {
+        SendStreamParams? stream = StreamBySsrc(nack.MediaSsrc);
+        if (stream?.Retransmission == null || !IsActive)
+            return;
+        long nowMs = _ctx.Loop.NowMs;
+        Span<StoredPacket> found = stackalloc StoredPacket[Rtp.Streams.RetransmissionBuffer<StoredPacket>.MaxPacketsPerNackItem];
+        RtpPacket view = _ctx.Media.RetransmitPacket;
+        for (int i = 0; i < nack.ItemCount; i++)
+        {
+            Rtcp.NackItem item = nack.GetItem(i);
+            stream.Stats!.CountNackReceived(1 + System.Numerics.BitOperations.PopCount(item.Bitmask));
+            int n = stream.Retransmission.ResolveNack(item.PacketId, item.Bitmask, nowMs, stream.Stats.RoundTripTimeMs, found, out int first);
+            stream.Stats.CountRetransmitted(n, first);
+            for (int k = 0; k < n; k++)
+            {
+                if (!view.TryParse((byte*)found[k].Data, found[k].Length, Net.PacketBufferPool.BufferSize))
+                    continue;
+                ushort outSeq = found[k].OutputSeq;
+                var rewrite = stream.RtxSsrc != 0
+                    ? new RtpRewrite(Id, stream.Ssrc, outSeq, view.Timestamp, stream.PayloadType, _mid, stream.RtxSsrc, stream.RtxPayloadType, stream.RtxSeq++)
+                    : new RtpRewrite(Id, stream.Ssrc, outSeq, view.Timestamp, stream.PayloadType, _mid);
+                _transport!.SendRtpPacket(view, rewrite);
+            }
+        }
+    }
+
+    private SendStreamParams? StreamBySsrc(uint ssrc)
+    {
+        foreach (SendStreamParams s in _sendStreams)
+        {
+            if (s.Ssrc == ssrc)
+                return s;
+        }
+        return null;
+    }
+
+    /// <summary>A report block about one of our streams from the receiving endpoint.</summary>
+    public void ReceiveReceiverReport(in Rtcp.ReportBlock block, uint arrivalCompactNtp)
+    {
+        SendStreamParams? stream = StreamBySsrc(block.Ssrc);
+        if (stream?.Stats == null)
+            return;
+        float rtt = block.LastSr != 0 ? Rtp.Streams.RtcpTiming.RttMs(arrivalCompactNtp, block.LastSr, block.DelaySinceLastSr) : 0f;
+        if (stream.Stats.ReceiveReceiverReport(block.FractionLost, block.TotalLost, block.Jitter, rtt, _ctx.Loop.NowMs) && Type != RtpStreamType.Pipe)
+        {
+            Score = stream.Stats.Score;
+            EmitScore();
+        }
+    }
+
+    /// <summary>SR + SDES for each stream that has sent media recently.</summary>
+    public bool FillSenderReport(ref Rtcp.CompoundBuilder builder, long nowUs, Rtcp.NtpTime ntpNow)
+    {
+        bool any = false;
+        foreach (SendStreamParams s in _sendStreams)
+        {
+            if (s.Stats == null || !s.Stats.TryGetSenderReport(nowUs, out uint rtpTs, out uint packets, out uint octets))
+                continue;
+            any |= builder.AddSenderReport(s.Ssrc, new Rtcp.SenderInfo(ntpNow, rtpTs, packets, octets));
+            builder.AddSdesCname(s.Ssrc, _cnameBytes);
+        }
+        return any;
+    }
+
+    /// <summary>A producer stream's score changed (or the stream appeared).</summary>
+    public void OnProducerStreamScore(int encodingIdx, byte score)
+    {
+        if ((uint)encodingIdx >= (uint)ProducerScores.Length || ProducerScores[encodingIdx] == score)
+            return;
+        ProducerScores[encodingIdx] = score;
+        if (Type != RtpStreamType.Pipe)
+            EmitScore();
+    }
+
+    private void EmitScore()
+    {
+        var b = _ctx.Channel.BeginNotification();
+        var n = new FBS.Consumer.ScoreNotificationT { Score = ScoreToFbs() };
+        int off = FBS.Consumer.ScoreNotification.Pack(b, n).Value;
+        _ctx.Channel.SendNotification(Id, FBS.Notification.Event.CONSUMER_SCORE, FBS.Notification.Body.Consumer_ScoreNotification, off);
     }
 
     private int IndexOfConsumable(uint mappedSsrc)
@@ -568,5 +727,7 @@ internal sealed class Consumer : IRequestHandler
             return;
         _closed = true;
         _ctx.Registry.Unregister(Id);
+        foreach (SendStreamParams s in _sendStreams)
+            s.Retransmission?.Clear();
     }
 }

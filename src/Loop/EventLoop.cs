@@ -54,13 +54,15 @@ public sealed class EventLoop : IDisposable
     private readonly List<Action> _iterationEndHooks = new();
     private readonly ReadyEvent[] _ready = new ReadyEvent[256];
     private long _nowMs;
+    private long _nowUs;
     private bool _stopping;
     private bool _disposed;
 
     private EventLoop(IPollBackend backend)
     {
         _backend = backend;
-        _nowMs = MonotonicClock.NowMs();
+        _nowUs = MonotonicClock.NowUs();
+        _nowMs = _nowUs / 1000;
         _timers = new TimerHeap(() => _nowMs);
     }
 
@@ -99,7 +101,14 @@ public sealed class EventLoop : IDisposable
     /// <summary>Time of the current iteration (monotonic ms), like libuv's uv_now.</summary>
     public long NowMs => _nowMs;
 
-    public void UpdateTime() => _nowMs = MonotonicClock.NowMs();
+    /// <summary>Same instant in microseconds (packet timing needs the precision).</summary>
+    public long NowUs => _nowUs;
+
+    public void UpdateTime()
+    {
+        _nowUs = MonotonicClock.NowUs();
+        _nowMs = _nowUs / 1000;
+    }
 
     public int ActiveWatchCount => _slots.Count - _freeSlots.Count;
 
@@ -180,7 +189,7 @@ public sealed class EventLoop : IDisposable
     {
         int timeout = ComputeTimeout(maxWaitMs);
         int n = _backend.Wait(_ready, timeout);
-        _nowMs = MonotonicClock.NowMs();
+        UpdateTime();
 
         for (int i = 0; i < n; i++)
         {

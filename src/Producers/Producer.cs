@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using Mediasoup.Channel;
 using Mediasoup.Codecs;
 using Mediasoup.Consumers;
+using Mediasoup.Loop;
 using Mediasoup.Rtp;
+using Mediasoup.Rtp.Streams;
 using Mediasoup.RtpParameters;
 using Mediasoup.Worker;
 using RtpParams = Mediasoup.RtpParameters;
@@ -45,6 +47,9 @@ internal interface IProducerListener
 
     /// <summary>Sends a key frame request (PLI or FIR) for the stream towards the sender.</summary>
     void OnProducerNeedsKeyFrame(Producer producer, uint ssrc, bool useFir);
+
+    /// <summary>Sends a generic NACK for the given (ascending) sequence numbers.</summary>
+    void OnProducerSendNack(Producer producer, uint ssrc, ReadOnlySpan<ushort> lost);
 }
 
 /// <summary>
@@ -180,25 +185,45 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
                 return false;
         }
 
+        long nowUs = _ctx.Loop.NowUs;
+        long nowMs = _ctx.Loop.NowMs;
+        bool scoreChanged;
+        Span<ushort> nackList = stackalloc ushort[64];
+        NackResult nack = default;
         if (isRtx)
         {
-            if (packet.PayloadType != stream.RtxPayloadType || !packet.RtxDecode(stream.PayloadType, stream.Ssrc))
-            {
-                stream.PacketsDiscarded++;
+            if (packet.PayloadType != stream.RtxPayloadType
+                || !stream.Stats.ReceiveRtxStreamPacket(packet.SequenceNumber, packet.Timestamp, nowUs)
+                || !packet.RtxDecode(stream.PayloadType, stream.Ssrc))
                 return false;
-            }
-            stream.PacketsRepaired++;
+            bool isKey = Kind == MediaKind.Video && Codec.IsKeyFrame(stream.CodecKind, packet.Payload);
+            if (stream.Stats.ReceiveRetransmittedPacket(packet.SequenceNumber, packet.Timestamp, nowUs) == SeqUpdateResult.Discarded)
+                return false;
+            if (stream.Nack != null)
+                nack = stream.Nack.ReceivePacket(packet.SequenceNumber, isKey, isRecovered: true, nowMs, nackList);
+            if (!nack.Recovered)
+                return false; // a retransmission nobody was waiting for
+            stream.Stats.ReceiveRepairedPacket(Info(packet), nowUs, out scoreChanged);
         }
-        else if (packet.PayloadType != stream.PayloadType && !IsCodecPayloadType(packet.PayloadType))
+        else
         {
-            stream.PacketsDiscarded++;
-            return false;
+            if (packet.PayloadType != stream.PayloadType && !IsCodecPayloadType(packet.PayloadType))
+                return false;
+            if (stream.Stats.ReceivePacket(Info(packet), nowUs, out scoreChanged) == SeqUpdateResult.Discarded)
+                return false;
+            if (stream.Nack != null)
+            {
+                bool isKey = Kind == MediaKind.Video && Codec.IsKeyFrame(stream.CodecKind, packet.Payload);
+                nack = stream.Nack.ReceivePacket(packet.SequenceNumber, isKey, isRecovered: false, nowMs, nackList);
+            }
         }
-
-        stream.PacketCount++;
-        stream.ByteCount += (ulong)packet.Length;
+        HandleNackResult(stream, nack, nackList);
+        if (scoreChanged)
+            OnStreamScoreChanged(stream);
 
         bool isKeyFrame = Kind == MediaKind.Video && Codec.IsKeyFrame(stream.CodecKind, packet.Payload);
+        if (isKeyFrame)
+            _keyFrames?.KeyFrameReceived(stream.Ssrc);
         if (_traceEventTypes.Count > 0)
             TraceReceived(packet, isKeyFrame, isRtx);
         if (_extIds.VideoOrientation != 0 && packet.TryReadVideoOrientation(out bool camera, out bool flip, out ushort rotation))
@@ -209,13 +234,105 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
 
         // Router values: mapped SSRC and payload type, internal extension ids.
         if (!RtpMapping.Codecs.TryGetValue(packet.PayloadType, out byte mappedPt))
-        {
-            stream.PacketsDiscarded++;
             return false;
-        }
         packet.PayloadType = mappedPt;
         packet.Ssrc = stream.MappedSsrc;
         return RewriteExtensions(packet);
+    }
+
+    private static RtpPacketInfo Info(RtpPacket p) => new(p.SequenceNumber, p.Timestamp, p.Length, p.PayloadLength);
+
+    private void HandleNackResult(ProducerStream stream, NackResult result, ReadOnlySpan<ushort> list)
+    {
+        if (result.NackCount > 0)
+        {
+            stream.Stats.CountNackSent(result.NackCount);
+            _listener.OnProducerSendNack(this, stream.Ssrc, list[..result.NackCount]);
+        }
+        if (result.KeyFrameRequired)
+            RequestKeyFrameFor(stream, force: true);
+    }
+
+    private void OnStreamScoreChanged(ProducerStream stream)
+    {
+        StreamScores[stream.EncodingIdx] = stream.Score;
+        EmitScores();
+        foreach (Consumer c in Consumers)
+            c.OnProducerStreamScore(stream.EncodingIdx, stream.Score);
+    }
+
+    /// <summary>Periodic work: NACK retries, inactivity and scores, key frame retries.</summary>
+    private void OnTimer()
+    {
+        long nowMs = _ctx.Loop.NowMs;
+        Span<ushort> nackList = stackalloc ushort[64];
+        foreach (ProducerStream? s in _streams)
+        {
+            if (s == null)
+                continue;
+            if (s.Nack != null)
+                HandleNackResult(s, s.Nack.OnTimer(nowMs, nackList), nackList);
+            if ((s.Stats.OnTimer(nowMs) & RecvStreamEvents.ScoreChanged) != 0)
+                OnStreamScoreChanged(s);
+        }
+        if (_keyFrames != null)
+        {
+            Span<uint> ssrcs = stackalloc uint[8];
+            int n = _keyFrames.OnTimer(nowMs, ssrcs);
+            for (int i = 0; i < n; i++)
+            {
+                foreach (ProducerStream? s in _streams)
+                {
+                    if (s != null && s.Ssrc == ssrcs[i])
+                        SendKeyFrameRequest(s);
+                }
+            }
+        }
+    }
+
+    /// <summary>Receiver report blocks for every stream (and its RTX), for the transport's RTCP.</summary>
+    public void FillReceiverReports(ref Rtcp.CompoundBuilder builder, uint reporterSsrc, long nowUs)
+    {
+        foreach (ProducerStream? s in _streams)
+        {
+            if (s == null)
+                continue;
+            ReceptionReport r = s.Stats.BuildReceiverReport(nowUs, 0, out uint lsr, out uint dlsr);
+            builder.AddReportBlock(reporterSsrc, new Rtcp.ReportBlock(s.Ssrc, r.FractionLost, r.TotalLost, r.ExtendedHighestSeq, r.Jitter, lsr, dlsr));
+            if (s.Stats.TryBuildRtxReceiverReport(nowUs, out ReceptionReport rtx, out lsr, out dlsr))
+                builder.AddReportBlock(reporterSsrc, new Rtcp.ReportBlock(s.RtxSsrc, rtx.FractionLost, rtx.TotalLost, rtx.ExtendedHighestSeq, rtx.Jitter, lsr, dlsr));
+        }
+    }
+
+    /// <summary>An SR from the sending endpoint for one of our streams.</summary>
+    public bool ReceiveSenderReport(uint ssrc, in Rtcp.SenderInfo info, long nowUs)
+    {
+        foreach (ProducerStream? s in _streams)
+        {
+            if (s == null)
+                continue;
+            if (s.Ssrc == ssrc)
+            {
+                if (s.Stats.ReceiveSenderReport(info.NtpSeconds, info.NtpFraction, info.RtpTimestamp, nowUs))
+                    OnStreamScoreChanged(s);
+                if (_traceEventTypes.Contains(FBS.Producer.TraceEventType.SR))
+                {
+                    Trace(FBS.Producer.TraceEventType.SR, FBS.Common.TraceDirection.DIRECTION_IN,
+                        FBS.Producer.TraceInfoUnion.FromSrTraceInfo(new FBS.Producer.SrTraceInfoT
+                        {
+                            Ssrc = ssrc, NtpSec = info.NtpSeconds, NtpFrac = info.NtpFraction, RtpTs = info.RtpTimestamp,
+                            PacketCount = info.PacketCount, OctetCount = info.OctetCount,
+                        }));
+                }
+                return true;
+            }
+            if (s.RtxSsrc == ssrc && ssrc != 0)
+            {
+                s.Stats.ReceiveRtxSenderReport(info.NtpSeconds, info.NtpFraction, nowUs);
+                return true;
+            }
+        }
+        return false;
     }
 
     private (bool Camera, bool Flip, ushort Rotation)? _videoOrientation;
@@ -317,6 +434,21 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
         }
         if (isRtx)
             return null; // RTX before any media of its stream: nothing to repair yet
+        bool useNack = codec.HasFeedback("nack");
+        var options = new RecvStreamOptions
+        {
+            ClockRate = codec.ClockRate,
+            SpatialLayers = (byte)enc.SpatialLayers,
+            TemporalLayers = (byte)enc.TemporalLayers,
+            UseNack = useNack,
+            UsePli = codec.HasFeedback("nack", "pli"),
+            UseFir = codec.HasFeedback("ccm", "fir"),
+            UseInBandFec = codec.Parameters.TryGetInteger("useinbandfec", out int fec) && fec == 1,
+            UseDtx = enc.Dtx,
+            HasRtx = rtxCodec != null,
+            // Only simulcast streams go silent on purpose; their score then drops to 0.
+            UseInactivityCheck = Type == RtpStreamType.Simulcast && encodings.Count > 1,
+        };
         var stream = new ProducerStream
         {
             EncodingIdx = index,
@@ -325,11 +457,18 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
             PayloadType = codec.PayloadType,
             Codec = codec,
             CodecKind = CodecKinds.FromMimeType(codec.MimeType.ToString()),
+            Stats = new RecvStreamStats(options, _ctx.Loop.NowMs),
+            Nack = useNack ? new NackGenerator() : null,
             RtxSsrc = enc.HasRtx ? enc.RtxSsrc : 0,
             RtxPayloadType = rtxCodec?.PayloadType ?? 0,
             Rid = enc.Rid,
+            UsePli = options.UsePli,
+            UseFir = options.UseFir,
         };
+        if (rtxCodec != null)
+            stream.Stats.EnableRtx();
         _streams[index] = stream;
+        EnsureTimer();
         StreamScores[index] = stream.Score;
         EmitScores();
         return stream;
@@ -405,20 +544,47 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
             return;
         foreach (ProducerStream? s in _streams)
         {
-            if (s == null || s.MappedSsrc != mappedSsrc)
-                continue;
-            bool usePli = s.Codec.HasFeedback("nack", "pli");
-            bool useFir = s.Codec.HasFeedback("ccm", "fir");
-            if (!(usePli || useFir))
-                continue;
-            _listener.OnProducerNeedsKeyFrame(this, s.Ssrc, !usePli);
-            var type = usePli ? FBS.Producer.TraceEventType.PLI : FBS.Producer.TraceEventType.FIR;
-            if (_traceEventTypes.Contains(type))
-            {
-                Trace(type, FBS.Common.TraceDirection.DIRECTION_OUT, usePli
-                    ? FBS.Producer.TraceInfoUnion.FromPliTraceInfo(new FBS.Producer.PliTraceInfoT { Ssrc = s.Ssrc })
-                    : FBS.Producer.TraceInfoUnion.FromFirTraceInfo(new FBS.Producer.FirTraceInfoT { Ssrc = s.Ssrc }));
-            }
+            if (s != null && s.MappedSsrc == mappedSsrc)
+                RequestKeyFrameFor(s, force: false);
+        }
+    }
+
+    private KeyFrameRequestManager? _keyFrames;
+    private LoopTimer? _timer;
+
+    private void EnsureTimer()
+    {
+        if (_timer != null)
+            return;
+        if (Kind == MediaKind.Video)
+            _keyFrames = new KeyFrameRequestManager(KeyFrameRequestDelayMs);
+        _timer = _ctx.Loop.CreateTimer(OnTimer);
+        _timer.Start(40, 40);
+    }
+
+    /// <summary>Coalesced through the key frame manager (delay, one retry); force bypasses the delay.</summary>
+    private void RequestKeyFrameFor(ProducerStream s, bool force)
+    {
+        if (!(s.UsePli || s.UseFir) || _keyFrames == null)
+            return;
+        long nowMs = _ctx.Loop.NowMs;
+        if (force)
+            _keyFrames.ForceKeyFrameNeeded(s.Ssrc, nowMs);
+        if (force || _keyFrames.KeyFrameNeeded(s.Ssrc, nowMs))
+            SendKeyFrameRequest(s);
+    }
+
+    private void SendKeyFrameRequest(ProducerStream s)
+    {
+        KeyFrameRequestKind kind = s.Stats.RequestKeyFrame(out byte _);
+        bool useFir = kind == KeyFrameRequestKind.Fir || (!s.UsePli && s.UseFir);
+        _listener.OnProducerNeedsKeyFrame(this, s.Ssrc, useFir);
+        var type = useFir ? FBS.Producer.TraceEventType.FIR : FBS.Producer.TraceEventType.PLI;
+        if (_traceEventTypes.Contains(type))
+        {
+            Trace(type, FBS.Common.TraceDirection.DIRECTION_OUT, useFir
+                ? FBS.Producer.TraceInfoUnion.FromFirTraceInfo(new FBS.Producer.FirTraceInfoT { Ssrc = s.Ssrc })
+                : FBS.Producer.TraceInfoUnion.FromPliTraceInfo(new FBS.Producer.PliTraceInfoT { Ssrc = s.Ssrc }));
         }
     }
 
@@ -458,7 +624,7 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
                     Type = (FBS.RtpParameters.Type)Type,
                     RtpParameters = RtpParameters.ToFbs(),
                     RtpMapping = RtpMapping.ToFbs(),
-                    RtpStreams = new List<FBS.RtpStream.DumpT>(),
+                    RtpStreams = StreamDumps(),
                     TraceEventTypes = new List<FBS.Producer.TraceEventType>(_traceEventTypes),
                     Paused = Paused,
                 };
@@ -469,6 +635,12 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
             case FBS.Request.Method.PRODUCER_GET_STATS:
             {
                 var stats = new FBS.Producer.GetStatsResponseT { Stats = new List<FBS.RtpStream.StatsT>() };
+                ulong wallMs = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                foreach (ProducerStream? st in _streams)
+                {
+                    if (st != null)
+                        stats.Stats.Add(st.ToStats(Kind, _ctx.Loop.NowMs, wallMs));
+                }
                 request.Accept(FBS.Response.Body.Producer_GetStatsResponse, FBS.Producer.GetStatsResponse.Pack(request.Builder, stats).Value);
                 break;
             }
@@ -487,6 +659,12 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
                 {
                     Paused = false;
                     _listener.OnProducerResumed(this);
+                    // Consumers resync on a key frame: ask for one on every stream.
+                    foreach (ProducerStream? st in _streams)
+                    {
+                        if (st != null && Kind == MediaKind.Video)
+                            RequestKeyFrameFor(st, force: true);
+                    }
                 }
                 request.Accept();
                 break;
@@ -526,11 +704,23 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
         }
     }
 
+    private List<FBS.RtpStream.DumpT> StreamDumps()
+    {
+        var list = new List<FBS.RtpStream.DumpT>();
+        foreach (ProducerStream? st in _streams)
+        {
+            if (st != null)
+                list.Add(st.ToDump(RtpParameters.Cname));
+        }
+        return list;
+    }
+
     public void Close()
     {
         if (_closed)
             return;
         _closed = true;
+        _timer?.Stop();
         _ctx.Registry.Unregister(Id);
     }
 }

@@ -4,8 +4,12 @@ namespace Mediasoup.Transports;
 /// timestamp and payload type, and its MID (UTF-8, empty when it has none).</summary>
 internal readonly ref struct RtpRewrite
 {
-    public RtpRewrite(string consumerId, uint ssrc, ushort sequenceNumber, uint timestamp, byte payloadType, System.ReadOnlySpan<byte> mid)
+    public RtpRewrite(string consumerId, uint ssrc, ushort sequenceNumber, uint timestamp, byte payloadType,
+        System.ReadOnlySpan<byte> mid, uint rtxSsrc = 0, byte rtxPayloadType = 0, ushort rtxSequenceNumber = 0)
     {
+        RtxSsrc = rtxSsrc;
+        RtxPayloadType = rtxPayloadType;
+        RtxSequenceNumber = rtxSequenceNumber;
         ConsumerId = consumerId;
         Ssrc = ssrc;
         SequenceNumber = sequenceNumber;
@@ -22,6 +26,11 @@ internal readonly ref struct RtpRewrite
     public byte PayloadType { get; }
     public System.ReadOnlySpan<byte> Mid { get; }
 
+    /// <summary>Non-zero for a retransmission sent as RTX (RFC 4588).</summary>
+    public uint RtxSsrc { get; }
+    public byte RtxPayloadType { get; }
+    public ushort RtxSequenceNumber { get; }
+
     public void ApplyTo(Rtp.RtpPacket packet)
     {
         packet.Ssrc = Ssrc;
@@ -30,5 +39,7 @@ internal readonly ref struct RtpRewrite
         packet.PayloadType = PayloadType;
         if (!Mid.IsEmpty)
             packet.UpdateMid(Mid);
+        if (RtxSsrc != 0)
+            packet.RtxEncode(RtxPayloadType, RtxSsrc, RtxSequenceNumber);
     }
 }

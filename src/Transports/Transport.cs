@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using Mediasoup.Channel;
 using Mediasoup.Consumers;
+using Mediasoup.Loop;
 using Mediasoup.Producers;
 using Mediasoup.Rtp;
 using Mediasoup.Worker;
@@ -83,7 +84,11 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
 
     /// <summary>Registers the handlers; kinds call it last in their constructor, after all
     /// checks, so a failed creation leaves nothing behind.</summary>
-    protected void Register() => Ctx.Registry.Register(Id, this, this);
+    protected void Register()
+    {
+        Ctx.Registry.Register(Id, this, this);
+        StartRtcpTimer();
+    }
 
     public virtual void HandleRequest(ChannelRequest request)
     {
@@ -378,24 +383,113 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
             RtcpPacketsDiscarded++;
             return;
         }
+        long nowUs = Ctx.Loop.NowUs;
         foreach (Rtcp.RtcpPacket packet in reader)
         {
-            if (packet.Type != Rtcp.RtcpPacketType.PSFB)
-                continue;
-            if (packet.Count == Rtcp.PsFeedbackFmt.Pli && Rtcp.Pli.TryRead(packet, out Rtcp.Pli pli))
+            switch (packet.Type)
             {
-                if (_ssrcConsumers.TryGetValue(pli.MediaSsrc, out Consumer? c))
-                    c.ReceiveKeyFrameRequest(fir: false, pli.MediaSsrc);
+                case Rtcp.RtcpPacketType.PSFB:
+                    if (packet.Count == Rtcp.PsFeedbackFmt.Pli && Rtcp.Pli.TryRead(packet, out Rtcp.Pli pli))
+                    {
+                        if (_ssrcConsumers.TryGetValue(pli.MediaSsrc, out Consumer? c))
+                            c.ReceiveKeyFrameRequest(fir: false, pli.MediaSsrc);
+                    }
+                    else if (packet.Count == Rtcp.PsFeedbackFmt.Fir && Rtcp.Fir.TryRead(packet, out Rtcp.Fir fir))
+                    {
+                        for (int i = 0; i < fir.EntryCount; i++)
+                        {
+                            uint target = fir.GetEntry(i).Ssrc;
+                            if (_ssrcConsumers.TryGetValue(target, out Consumer? c))
+                                c.ReceiveKeyFrameRequest(fir: true, target);
+                        }
+                    }
+                    break;
+
+                case Rtcp.RtcpPacketType.RTPFB:
+                    if (packet.Count == Rtcp.RtpFeedbackFmt.Nack && Rtcp.GenericNack.TryRead(packet, out Rtcp.GenericNack nack)
+                        && _ssrcConsumers.TryGetValue(nack.MediaSsrc, out Consumer? nacked))
+                        nacked.ReceiveNack(nack);
+                    break;
+
+                case Rtcp.RtcpPacketType.RR:
+                    if (Rtcp.ReceiverReport.TryRead(packet, out Rtcp.ReceiverReport rr))
+                    {
+                        for (int i = 0; i < rr.ReportCount; i++)
+                            ReceiveReportBlock(rr.GetReportBlock(i), nowUs);
+                    }
+                    break;
+
+                case Rtcp.RtcpPacketType.SR:
+                    if (Rtcp.SenderReport.TryRead(packet, out Rtcp.SenderReport sr))
+                    {
+                        RtpListener.GetBySsrc(sr.Ssrc)?.ReceiveSenderReport(sr.Ssrc, sr.Info, nowUs);
+                        for (int i = 0; i < sr.ReportCount; i++)
+                            ReceiveReportBlock(sr.GetReportBlock(i), nowUs);
+                    }
+                    break;
             }
-            else if (packet.Count == Rtcp.PsFeedbackFmt.Fir && Rtcp.Fir.TryRead(packet, out Rtcp.Fir fir))
-            {
-                for (int i = 0; i < fir.EntryCount; i++)
-                {
-                    uint target = fir.GetEntry(i).Ssrc;
-                    if (_ssrcConsumers.TryGetValue(target, out Consumer? c))
-                        c.ReceiveKeyFrameRequest(fir: true, target);
-                }
-            }
+        }
+    }
+
+    private void ReceiveReportBlock(in Rtcp.ReportBlock block, long nowUs)
+    {
+        if (_ssrcConsumers.TryGetValue(block.Ssrc, out Consumer? c))
+            c.ReceiveReceiverReport(block, Rtcp.Ntp.FromMonotonicUs(nowUs, Ctx.NtpOffsetUs).Compact);
+    }
+
+    // ---- periodic RTCP (RFC 3550 §6.2: about every second, randomised) ----
+
+    private LoopTimer? _rtcpTimer;
+
+    protected void StartRtcpTimer()
+    {
+        _rtcpTimer ??= Ctx.Loop.CreateTimer(OnRtcpTimer);
+        _rtcpTimer.Start(NextRtcpIntervalMs());
+    }
+
+    private long NextRtcpIntervalMs() => 1000 + Ctx.Random.Next(0, 500);
+
+    private void OnRtcpTimer()
+    {
+        _rtcpTimer!.Start(NextRtcpIntervalMs());
+        if (!IsConnected)
+            return;
+        long nowUs = Ctx.Loop.NowUs;
+        Rtcp.NtpTime ntpNow = Rtcp.Ntp.FromMonotonicUs(nowUs, Ctx.NtpOffsetUs);
+        Span<byte> buffer = stackalloc byte[1500];
+        // Consumers: SR + SDES (CNAME) per stream, a compound each if needed.
+        foreach (Consumer c in _consumers.Values)
+        {
+            var b = new Rtcp.CompoundBuilder(buffer);
+            if (c.FillSenderReport(ref b, nowUs, ntpNow) && b.Length > 0)
+                SendRtcp(b.Written);
+        }
+        // Producers: receiver reports for every stream they receive.
+        if (_producers.Count > 0)
+        {
+            var b = new Rtcp.CompoundBuilder(buffer);
+            b.AddReceiverReport(RtcpReporterSsrc);
+            foreach (Producer p in _producers.Values)
+                p.FillReceiverReports(ref b, RtcpReporterSsrc, nowUs);
+            if (b.Length > 0)
+                SendRtcp(b.Written);
+        }
+    }
+
+    /// <summary>SSRC our receiver reports come from (we send no media of our own on it).</summary>
+    private const uint RtcpReporterSsrc = 1;
+
+    public void OnProducerSendNack(Producer producer, uint ssrc, ReadOnlySpan<ushort> lost)
+    {
+        Span<byte> buffer = stackalloc byte[1500];
+        while (!lost.IsEmpty)
+        {
+            var b = new Rtcp.CompoundBuilder(buffer);
+            b.AddReceiverReport(RtcpReporterSsrc);
+            if (!b.AddNackLost(RtcpReporterSsrc, ssrc, lost, out int consumed) || consumed == 0)
+                return;
+            SendRtcp(b.Written);
+            lost = lost[consumed..];
         }
     }
 
@@ -410,12 +504,14 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
 
     public void OnProducerNeedsKeyFrame(Producer producer, uint ssrc, bool useFir)
     {
-        Span<byte> buf = stackalloc byte[32];
-        int n = useFir
-            ? Rtcp.Fir.Write(buf, 1, ssrc, producer.NextFirSequence())
-            : Rtcp.Pli.Write(buf, 1, ssrc);
-        if (n > 0)
-            SendRtcp(buf[..n]);
+        Span<byte> buffer = stackalloc byte[64];
+        var b = new Rtcp.CompoundBuilder(buffer);
+        b.AddReceiverReport(RtcpReporterSsrc);
+        bool ok = useFir
+            ? b.AddFir(RtcpReporterSsrc, ssrc, producer.NextFirSequence())
+            : b.AddPli(RtcpReporterSsrc, ssrc);
+        if (ok)
+            SendRtcp(b.Written);
     }
 
     // ---- IProducerListener / IConsumerListener ----
@@ -505,6 +601,7 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
             return;
         _closed = true;
         Ctx.Registry.Unregister(Id);
+        _rtcpTimer?.Stop();
         foreach (Consumer c in new List<Consumer>(_consumers.Values))
         {
             RemoveConsumer(c);

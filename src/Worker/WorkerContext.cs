@@ -33,9 +33,15 @@ internal sealed class WorkerContext
     {
         public readonly Rtp.RtpPacket RxPacket = new();
         public readonly Rtp.RtpPacket TxPacket = new();
+        public readonly Rtp.RtpPacket RetransmitPacket = new();
     }
 
     public MediaScratch Media { get; } = new();
+
+    /// <summary>Wall clock (NTP epoch) minus the loop's monotonic clock, in µs: fixed at start so
+    /// NTP timestamps in RTCP advance with the loop time.</summary>
+    public long NtpOffsetUs { get; } = Rtcp.Ntp.MonotonicToNtpOffsetUs(
+        DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000, Mediasoup.Loop.MonotonicClock.NowUs());
 
     public EventLoop Loop { get; }
     public Channel.Channel Channel { get; }
