@@ -32,7 +32,7 @@ public sealed unsafe class SrtpSessionTests
             {
                 for (int i = 0; i < 20; i++, seq++)
                 {
-                    byte[] plain = Rtp(seq, payloadLength: payload);
+                    byte[] plain = RtpPacketBytes(seq, payloadLength: payload);
                     byte[] srtp = ProtectRtp(tx, plain);
 
                     Assert.Equal(plain.Length + RtpTrailer[suiteValue], srtp.Length);
@@ -66,7 +66,7 @@ public sealed unsafe class SrtpSessionTests
             {
                 for (int i = 0; i < 10; i++)
                 {
-                    byte[] plain = Rtcp(length: length);
+                    byte[] plain = RtcpPacketBytes(length: length);
                     byte[] srtcp = ProtectRtcp(tx, plain);
 
                     Assert.Equal(plain.Length + RtcpTrailer[suiteValue], srtcp.Length);
@@ -86,9 +86,9 @@ public sealed unsafe class SrtpSessionTests
         {
             for (uint ssrc = 1; ssrc <= 20; ssrc++)
             {
-                byte[] plain = Rtp(7, ssrc);
+                byte[] plain = RtpPacketBytes(7, ssrc);
                 Assert.Equal(plain, UnprotectRtp(rx, ProtectRtp(tx, plain)));
-                byte[] rtcp = Rtcp(ssrc);
+                byte[] rtcp = RtcpPacketBytes(ssrc);
                 Assert.Equal(rtcp, UnprotectRtcp(rx, ProtectRtcp(tx, rtcp)));
             }
         }
@@ -141,8 +141,8 @@ public sealed unsafe class SrtpSessionTests
         using (tx)
         using (rx)
         {
-            byte[] srtp = ProtectRtp(tx, Rtp(42, payloadLength: 100));
-            byte[] srtcp = ProtectRtcp(tx, Rtcp(length: 52));
+            byte[] srtp = ProtectRtp(tx, RtpPacketBytes(42, payloadLength: 100));
+            byte[] srtcp = ProtectRtcp(tx, RtcpPacketBytes(length: 52));
 
             // A header byte (marker/PT), a payload byte, the last tag byte.
             foreach (int at in new[] { 1, 12, srtp.Length - 1 })
@@ -183,9 +183,9 @@ public sealed unsafe class SrtpSessionTests
         using var tx = new SrtpSession(SrtpDirection.Outbound, suite, SrtpKeys.Generate(suite));
         using var rx = new SrtpSession(SrtpDirection.Inbound, suite, SrtpKeys.Generate(suite));
 
-        Assert.Null(UnprotectRtp(rx, ProtectRtp(tx, Rtp(1))));
+        Assert.Null(UnprotectRtp(rx, ProtectRtp(tx, RtpPacketBytes(1))));
         Assert.Equal(SrtpErrorStatus.AuthFail, rx.LastError);
-        Assert.Null(UnprotectRtcp(rx, ProtectRtcp(tx, Rtcp())));
+        Assert.Null(UnprotectRtcp(rx, ProtectRtcp(tx, RtcpPacketBytes())));
         Assert.Equal(SrtpErrorStatus.AuthFail, rx.LastError);
     }
 
@@ -198,9 +198,9 @@ public sealed unsafe class SrtpSessionTests
         using (tx)
         using (rx)
         {
-            byte[] srtp = ProtectRtp(tx, Rtp(1));
+            byte[] srtp = ProtectRtp(tx, RtpPacketBytes(1));
             UnprotectRtp(tx, srtp);
-            Assert.NotNull(UnprotectRtp(rx, ProtectRtp(tx, Rtp(2))));
+            Assert.NotNull(UnprotectRtp(rx, ProtectRtp(tx, RtpPacketBytes(2))));
         }
     }
 
@@ -217,8 +217,8 @@ public sealed unsafe class SrtpSessionTests
         using (tx)
         using (rx)
         {
-            byte[] srtp = ProtectRtp(tx, Rtp(100));
-            byte[] srtcp = ProtectRtcp(tx, Rtcp());
+            byte[] srtp = ProtectRtp(tx, RtpPacketBytes(100));
+            byte[] srtcp = ProtectRtcp(tx, RtcpPacketBytes());
 
             Assert.NotNull(UnprotectRtp(rx, srtp));
             Assert.Null(UnprotectRtp(rx, srtp));
@@ -237,12 +237,12 @@ public sealed unsafe class SrtpSessionTests
         using (tx)
         using (rx)
         {
-            byte[] lateOutside = ProtectRtp(tx, Rtp(3000 - 1100));  // will arrive 1100 behind: outside
-            byte[] lateInside = ProtectRtp(tx, Rtp(3000 - 1000));   // 1000 behind: inside 1024
-            byte[] newest = ProtectRtp(tx, Rtp(3000));
+            byte[] lateOutside = ProtectRtp(tx, RtpPacketBytes(3000 - 1100));  // will arrive 1100 behind: outside
+            byte[] lateInside = ProtectRtp(tx, RtpPacketBytes(3000 - 1000));   // 1000 behind: inside 1024
+            byte[] newest = ProtectRtp(tx, RtpPacketBytes(3000));
 
             // The sender keeps the same window: re-sending something 1100 packets old fails.
-            var old = Rtp(3000 - 1100);
+            var old = RtpPacketBytes(3000 - 1100);
             var buffer = new byte[old.Length + SrtpSession.MaxTrailerLength];
             old.CopyTo(buffer, 0);
             int length = old.Length;
@@ -268,9 +268,9 @@ public sealed unsafe class SrtpSessionTests
         using (tx)
         using (rx)
         {
-            byte[] plain = Rtp(500);
+            byte[] plain = RtpPacketBytes(500);
             byte[] first = ProtectRtp(tx, plain);
-            ProtectRtp(tx, Rtp(501));
+            ProtectRtp(tx, RtpPacketBytes(501));
             byte[] again = ProtectRtp(tx, plain);
             Assert.Equal(first, again);
             Assert.Equal(0ul, tx.FailedPackets);
@@ -287,7 +287,7 @@ public sealed unsafe class SrtpSessionTests
         using (rx)
         {
             const uint ssrc = 0xCAFEBABE;
-            byte[] srtp = ProtectRtp(tx, Rtp(9, ssrc));
+            byte[] srtp = ProtectRtp(tx, RtpPacketBytes(9, ssrc));
             Assert.NotNull(UnprotectRtp(rx, srtp));
             Assert.Null(UnprotectRtp(rx, srtp));
 
@@ -296,7 +296,7 @@ public sealed unsafe class SrtpSessionTests
             Assert.NotNull(UnprotectRtp(rx, srtp));
 
             tx.RemoveStream(ssrc);
-            Assert.NotNull(ProtectRtp(tx, Rtp(10, ssrc)));
+            Assert.NotNull(ProtectRtp(tx, RtpPacketBytes(10, ssrc)));
         }
     }
 
@@ -321,7 +321,7 @@ public sealed unsafe class SrtpSessionTests
     private static void CheckBounds(SrtpSession tx, SrtpSession rx, bool isRtp)
     {
         const byte Poison = 0xEE;
-        byte[] plain = isRtp ? Rtp(1, payloadLength: 200) : Rtcp(length: 52);
+        byte[] plain = isRtp ? RtpPacketBytes(1, payloadLength: 200) : RtcpPacketBytes(length: 52);
         int trailer = isRtp ? tx.RtpTrailerLength : tx.RtcpTrailerLength;
         bool Protect(byte* data, ref int length, int capacity) =>
             isRtp ? tx.ProtectRtp(data, ref length, capacity) : tx.ProtectRtcp(data, ref length, capacity);
@@ -361,7 +361,7 @@ public sealed unsafe class SrtpSessionTests
 
         // The same flush against a guard page: a byte written or read past capacity faults.
         using var guarded = new GuardedBuffer();
-        byte[] next = isRtp ? Rtp(2, payloadLength: 200) : Rtcp(length: 52);
+        byte[] next = isRtp ? RtpPacketBytes(2, payloadLength: 200) : RtcpPacketBytes(length: 52);
         byte* tail = guarded.Place(next, spare: trailer);
         int len = next.Length;
         Assert.True(Protect(tail, ref len, next.Length + trailer));
@@ -447,7 +447,7 @@ public sealed unsafe class SrtpSessionTests
     public void AfterDispose_EveryCallFailsQuietly()
     {
         (SrtpSession tx, SrtpSession rx) = Pair(SrtpCryptoSuite.AesCm128HmacSha1_32);
-        byte[] srtp = ProtectRtp(tx, Rtp(1));
+        byte[] srtp = ProtectRtp(tx, RtpPacketBytes(1));
         tx.Dispose();
         rx.Dispose();
         rx.Dispose();
@@ -471,7 +471,7 @@ public sealed unsafe class SrtpSessionTests
             SrtpLibrary.EnsureInitialized();
             var suite = (SrtpCryptoSuite)(i % 4);
             using var session = new SrtpSession(SrtpDirection.Outbound, suite, SrtpKeys.Generate(suite));
-            ProtectRtp(session, Rtp((ushort)i));
+            ProtectRtp(session, RtpPacketBytes((ushort)i));
         });
         Assert.StartsWith("libsrtp2 2.", SrtpLibrary.Version);
     }
@@ -483,7 +483,7 @@ public sealed unsafe class SrtpSessionTests
         using (tx)
         using (rx)
         {
-            byte[] plain = Rtp(0, payloadLength: 1200);
+            byte[] plain = RtpPacketBytes(0, payloadLength: 1200);
             var buffer = new byte[plain.Length + SrtpSession.MaxTrailerLength];
             var garbage = new byte[40];
             RunPackets(1, 100); // warm up (JIT, first-stream clone)

@@ -6,7 +6,7 @@ namespace Mediasoup.Tests.Srtp;
 internal static class SrtpTestPackets
 {
     /// <summary>RTP (RFC 3550 §5.1): V=2, PT 96, no CSRC/extension, patterned payload.</summary>
-    public static byte[] Rtp(ushort seq, uint ssrc = 0x11223344, int payloadLength = 160)
+    public static byte[] RtpPacketBytes(ushort seq, uint ssrc = 0x11223344, int payloadLength = 160)
     {
         var p = new byte[12 + payloadLength];
         p[0] = 0x80;
@@ -20,7 +20,7 @@ internal static class SrtpTestPackets
     }
 
     /// <summary>RTCP sender report header (RFC 3550 §6.4.1) padded with a pattern; length is a multiple of 4, ≥ 8.</summary>
-    public static byte[] Rtcp(uint ssrc = 0x11223344, int length = 28)
+    public static byte[] RtcpPacketBytes(uint ssrc = 0x11223344, int length = 28)
     {
         var p = new byte[length];
         p[0] = 0x80;

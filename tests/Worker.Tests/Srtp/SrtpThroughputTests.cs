@@ -42,7 +42,7 @@ public sealed unsafe class SrtpThroughputTests
         using (rx)
         {
             int packets = warmUp ? Chunk : Packets;
-            byte[] plain = SrtpTestPackets.Rtp(0, payloadLength: PayloadLength);
+            byte[] plain = SrtpTestPackets.RtpPacketBytes(0, payloadLength: PayloadLength);
             int stride = plain.Length + SrtpSession.MaxTrailerLength;
             var chunk = new byte[Chunk * stride];
             var lengths = new int[Chunk];
