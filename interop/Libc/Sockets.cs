@@ -64,6 +64,42 @@ internal static unsafe partial class Sockets
     [LibraryImport(Libraries.C, EntryPoint = "inet_ntop", SetLastError = true)]
     public static partial nint InetNtop(int family, void* src, byte* dst, int size);
 
+    // ---- batched datagram I/O (x86-64 / LP64 layouts) ----
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IoVec
+    {
+        public void* Base;
+        public nuint Length;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MsgHdr
+    {
+        public void* Name;
+        public uint NameLen;
+        public IoVec* Iov;
+        public nuint IovLen;
+        public void* Control;
+        public nuint ControlLen;
+        public int Flags;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MMsgHdr
+    {
+        public MsgHdr Hdr;
+        public uint Len;
+    }
+
+    public const int MSG_DONTWAIT = 0x40;
+
+    [LibraryImport(Libraries.C, EntryPoint = "recvmmsg", SetLastError = true)]
+    public static partial int RecvMMsg(int fd, MMsgHdr* msgs, uint vlen, int flags, void* timeout);
+
+    [LibraryImport(Libraries.C, EntryPoint = "sendmmsg", SetLastError = true)]
+    public static partial int SendMMsg(int fd, MMsgHdr* msgs, uint vlen, int flags);
+
     public static int SetIntOption(int fd, int level, int name, int value) =>
         SetSockOpt(fd, level, name, &value, sizeof(int));
 }
