@@ -136,8 +136,9 @@ cmd_test() {
     | grep -v '^frame:' && fuzz_ok=1 || rc=1
   log "end to end: real VP8/Opus through the worker (GStreamer), plain and SRTP"
   local e2e_ok=0 e2e_fail=0
-  for mode in "" "--srtp"; do
-    if "$NODE_BIN" "$ROOT/tests/e2e/plain-media.mjs" --worker "$OUT/mediasoup-worker" $mode; then
+  for run in "plain-media.mjs" "plain-media.mjs --srtp" "rtcp-roundtrip.mjs"; do
+    # shellcheck disable=SC2086 # the run's own arguments
+    if "$NODE_BIN" "$ROOT/tests/e2e/"$run --worker "$OUT/mediasoup-worker"; then
       e2e_ok=$((e2e_ok + 1))
     else
       e2e_fail=$((e2e_fail + 1)); rc=1
