@@ -33,7 +33,7 @@ internal sealed class DirectTransport : Transport
                 ArraySegment<byte>? data = body.GetDataBytes();
                 if (data is ArraySegment<byte> d && d.Count <= MaxRtcpSize)
                 {
-                    BytesReceived += (ulong)d.Count;
+                    CountReceived(d.Count);
                     ReceiveRtcp(d);
                 }
                 break;
@@ -52,7 +52,7 @@ internal sealed class DirectTransport : Transport
             RtpPacketsDiscarded++;
             return;
         }
-        BytesReceived += (ulong)data.Length;
+        CountReceived(data.Length);
         // Parsed in place: the pinned scratch gives the packet room to grow.
         fixed (byte* p = _scratch)
         {
@@ -76,7 +76,8 @@ internal sealed class DirectTransport : Transport
             VectorOffset vector = CreateBytes(b, tx.Length);
             int body = FBS.Consumer.RtpNotification.CreateRtpNotification(b, vector).Value;
             Ctx.Channel.SendNotification(rewrite.ConsumerId, FBS.Notification.Event.CONSUMER_RTP, FBS.Notification.Body.Consumer_RtpNotification, body);
-            BytesSent += (ulong)tx.Length;
+            CountSent(tx.Length);
+            CountRtpSent(tx.Length, rewrite.RtxSsrc != 0);
         }
     }
 
@@ -89,7 +90,7 @@ internal sealed class DirectTransport : Transport
         VectorOffset vector = CreateBytes(b, compound.Length);
         int body = FBS.DirectTransport.RtcpNotification.CreateRtcpNotification(b, vector).Value;
         Ctx.Channel.SendNotification(Id, FBS.Notification.Event.DIRECTTRANSPORT_RTCP, FBS.Notification.Body.DirectTransport_RtcpNotification, body);
-        BytesSent += (ulong)compound.Length;
+        CountSent(compound.Length);
     }
 
     /// <summary>A [ubyte] vector from the first length bytes of the scratch buffer.</summary>

@@ -232,7 +232,7 @@ internal sealed class PlainTransport : Transport, IUdpSocketListener
 
     public void OnUdpPacket(UdpSocket socket, Span<byte> buffer, int length, in IpEndpoint remote)
     {
-        BytesReceived += (ulong)length;
+        CountReceived(length);
         ReadOnlySpan<byte> data = buffer[..length];
         bool onRtcpSocket = socket == _rtcpUdpSocket;
         if (RtcpHeader.IsRtcp(data))
@@ -307,7 +307,8 @@ internal sealed class PlainTransport : Transport, IUdpSocketListener
             return;
         }
         _udpSocket.CommitSend(length, tuple.Remote);
-        BytesSent += (ulong)length;
+        CountSent(length);
+        CountRtpSent(length, rewrite.RtxSsrc != 0);
     }
 
     public override void SendRtcp(ReadOnlySpan<byte> compound)
@@ -324,7 +325,7 @@ internal sealed class PlainTransport : Transport, IUdpSocketListener
         if (_srtpSend != null && !_srtpSend.ProtectRtcp(slot, ref length))
             return;
         socket.CommitSend(length, tuple.Remote);
-        BytesSent += (ulong)length;
+        CountSent(length);
     }
 
     protected override void CloseSockets()

@@ -79,8 +79,51 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
     public IReadOnlyDictionary<string, Producer> Producers => _producers;
     public IReadOnlyDictionary<string, Consumer> Consumers => _consumers;
 
-    public ulong BytesReceived { get; protected set; }
-    public ulong BytesSent { get; protected set; }
+    // Transport-level traffic: all bytes, and RTP (media and retransmissions) apart.
+    private readonly Rtp.Streams.RateCalculator _recvRate = new();
+    private readonly Rtp.Streams.RateCalculator _sendRate = new();
+    private readonly Rtp.Streams.RateCalculator _rtpRecvRate = new();
+    private readonly Rtp.Streams.RateCalculator _rtpSendRate = new();
+    private readonly Rtp.Streams.RateCalculator _rtxSendRate = new();
+
+    public ulong BytesReceived { get; private set; }
+    public ulong BytesSent { get; private set; }
+    public ulong RtpBytesReceived { get; private set; }
+    public ulong RtpBytesSent { get; private set; }
+    public ulong RtxBytesSent { get; private set; }
+
+    protected void CountReceived(int bytes)
+    {
+        BytesReceived += (ulong)bytes;
+        _recvRate.Update(bytes, Ctx.Loop.NowMs);
+    }
+
+    protected void CountSent(int bytes)
+    {
+        BytesSent += (ulong)bytes;
+        _sendRate.Update(bytes, Ctx.Loop.NowMs);
+    }
+
+    private void CountRtpReceived(int bytes)
+    {
+        RtpBytesReceived += (ulong)bytes;
+        _rtpRecvRate.Update(bytes, Ctx.Loop.NowMs);
+    }
+
+    /// <summary>Kinds call this for each RTP packet they sent.</summary>
+    protected void CountRtpSent(int bytes, bool isRtx)
+    {
+        if (isRtx)
+        {
+            RtxBytesSent += (ulong)bytes;
+            _rtxSendRate.Update(bytes, Ctx.Loop.NowMs);
+        }
+        else
+        {
+            RtpBytesSent += (ulong)bytes;
+            _rtpSendRate.Update(bytes, Ctx.Loop.NowMs);
+        }
+    }
 
     /// <summary>Registers the handlers; kinds call it last in their constructor, after all
     /// checks, so a failed creation leaves nothing behind.</summary>
@@ -330,6 +373,7 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
             RtpPacketsDiscarded++;
             return;
         }
+        CountRtpReceived(length);
         // Transport-level ids to read MID/RID for the lookup; the producer sets its own after.
         packet.ExtensionIds = new HeaderExtensionIds { Mid = _recvMidId, Rid = _recvRidId, Rrid = _recvRridId };
         Producer? producer = FindProducer(packet);
@@ -581,7 +625,15 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
         Timestamp = (ulong)Ctx.Loop.NowMs,
         SctpState = Sctp != null ? FBS.SctpAssociation.SctpState.NEW : null,
         BytesReceived = BytesReceived,
+        RecvBitrate = (ulong)_recvRate.GetRate(Ctx.Loop.NowMs),
         BytesSent = BytesSent,
+        SendBitrate = (ulong)_sendRate.GetRate(Ctx.Loop.NowMs),
+        RtpBytesReceived = RtpBytesReceived,
+        RtpRecvBitrate = (ulong)_rtpRecvRate.GetRate(Ctx.Loop.NowMs),
+        RtpBytesSent = RtpBytesSent,
+        RtpSendBitrate = (ulong)_rtpSendRate.GetRate(Ctx.Loop.NowMs),
+        RtxBytesSent = RtxBytesSent,
+        RtxSendBitrate = (ulong)_rtxSendRate.GetRate(Ctx.Loop.NowMs),
         MaxIncomingBitrate = MaxIncomingBitrate != 0 ? (ulong)MaxIncomingBitrate : null,
         MaxOutgoingBitrate = MaxOutgoingBitrate != 0 ? (ulong)MaxOutgoingBitrate : null,
         MinOutgoingBitrate = MinOutgoingBitrate != 0 ? (ulong)MinOutgoingBitrate : null,

@@ -195,11 +195,11 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
     public void OnUdpPacket(UdpSocket socket, Span<byte> buffer, int length, in IpEndpoint remote)
     {
         // STUN/DTLS/RTP demultiplexing plugs in here with the ICE and DTLS work.
-        BytesReceived += (ulong)length;
+        CountReceived(length);
     }
 
     /// <summary>Packets that reached a WebRtcServer socket for this transport.</summary>
-    public void OnServerPacket(ReadOnlySpan<byte> data, in IpEndpoint remote) => BytesReceived += (ulong)data.Length;
+    public void OnServerPacket(ReadOnlySpan<byte> data, in IpEndpoint remote) => CountReceived(data.Length);
 
     public bool OnTcpConnection(TcpServer server, int fd, in IpEndpoint remote) => false;
 
