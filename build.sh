@@ -136,7 +136,7 @@ cmd_test() {
     | grep -v '^frame:' && fuzz_ok=1 || rc=1
   log "end to end: real VP8/Opus through the worker (GStreamer), plain and SRTP"
   local e2e_ok=0 e2e_fail=0
-  for run in "plain-media.mjs" "plain-media.mjs --srtp" "rtcp-roundtrip.mjs"; do
+  for run in "plain-media.mjs" "plain-media.mjs --srtp" "rtcp-roundtrip.mjs" "ice-binding.mjs"; do
     # shellcheck disable=SC2086 # the run's own arguments
     if "$NODE_BIN" "$ROOT/tests/e2e/"$run --worker "$OUT/mediasoup-worker"; then
       e2e_ok=$((e2e_ok + 1))

@@ -38,6 +38,11 @@ public sealed unsafe class NetIo : IDisposable
 
     public EventLoop Loop { get; }
 
+    private int _nextSocketId;
+
+    /// <summary>Worker-unique id for a socket or connection (ICE tuples refer to them by id).</summary>
+    public int NextSocketId() => ++_nextSocketId;
+
     public PacketBufferPool Pool { get; } = new();
 
     internal Sockets.MMsgHdr* RxHeaders { get; }

@@ -50,7 +50,11 @@ public sealed unsafe class UdpSocket : IIoHandler, IDisposable
             _txHeaders[i].Hdr.Name = &_txAddrs[i];
         }
         _watch = io.Loop.Watch(binding.Fd, IoEvents.Readable, this);
+        Id = io.NextSocketId();
     }
+
+    /// <summary>Worker-unique id (see <see cref="NetIo.NextSocketId"/>).</summary>
+    public int Id { get; }
 
     public IpEndpoint Local => _binding.Local;
 

@@ -4,6 +4,7 @@ using Mediasoup.Channel;
 using Mediasoup.Crypto;
 using Mediasoup.Dtls;
 using Mediasoup.Ice;
+using Mediasoup.Loop;
 using Mediasoup.Net;
 using Mediasoup.Worker;
 
@@ -14,6 +15,9 @@ namespace Mediasoup.Transports;
 internal interface IWebRtcTransportServerLink
 {
     void OnTransportUsernameFragmentAdded(WebRtcTransport transport, string ufrag);
+    void OnTransportUsernameFragmentRemoved(WebRtcTransport transport, string ufrag);
+    void OnTransportTupleAdded(WebRtcTransport transport, in IceTuple tuple);
+    void OnTransportTupleRemoved(WebRtcTransport transport, in IceTuple tuple);
     void OnTransportClosed(WebRtcTransport transport);
 }
 
@@ -22,7 +26,7 @@ internal interface IWebRtcTransportServerLink
 /// WebRtcServer, ICE credentials, DTLS parameters and connect(). The ICE and DTLS
 /// handshakes themselves come with the WebRTC transport work; until then media is not accepted.
 /// </summary>
-internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServerListener
+internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServerListener, IIceServerListener
 {
     private readonly List<UdpSocket> _udpSockets = new();
     private readonly List<TcpServer> _tcpServers = new();
@@ -91,11 +95,120 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
     public FBS.WebRtcTransport.DtlsRole DtlsLocalRole { get; private set; } = FBS.WebRtcTransport.DtlsRole.AUTO;
     public DtlsFingerprint? RemoteFingerprint { get; private set; }
 
+    private IceServer? _ice;
+    private LoopTimer? _iceTimer;
+    private readonly Dictionary<int, UdpSocket> _socketsById = new();
+    private UdpSocket? _selectedSocket;
+    private IpEndpoint _selectedRemote;
+
     private void InitIce(FBS.WebRtcTransport.WebRtcTransportOptions options)
     {
         IceUsernameFragment = SecureRandom.LowerAlphanumeric(32);
         IcePassword = SecureRandom.LowerAlphanumeric(32);
         IceConsentTimeoutSec = options.IceConsentTimeout;
+        _ice = new IceServer(this, Ctx.StunHmac, IceUsernameFragment, IcePassword, IceConsentTimeoutSec);
+        _iceTimer = Ctx.Loop.CreateTimer(OnIceTimer);
+    }
+
+    private void OnIceTimer()
+    {
+        _ice?.OnTimer(Ctx.Loop.NowMs);
+        ArmIceTimer();
+    }
+
+    private void ArmIceTimer()
+    {
+        if (_ice == null || _iceTimer == null)
+            return;
+        long deadline = _ice.NextDeadlineMs;
+        if (deadline == IceServer.NoDeadline)
+            _iceTimer.Stop();
+        else
+            _iceTimer.Start(Math.Max(0, deadline - Ctx.Loop.NowMs));
+    }
+
+    // ---- IIceServerListener ----
+
+    public void OnIceUsernameFragmentAdded(string usernameFragment) =>
+        _server?.OnTransportUsernameFragmentAdded(this, usernameFragment);
+
+    public void OnIceUsernameFragmentRemoved(string usernameFragment) =>
+        _server?.OnTransportUsernameFragmentRemoved(this, usernameFragment);
+
+    public void OnIceTupleAdded(in IceTuple tuple) => _server?.OnTransportTupleAdded(this, tuple);
+
+    public void OnIceTupleRemoved(in IceTuple tuple) => _server?.OnTransportTupleRemoved(this, tuple);
+
+    public void OnIceSelectedTupleChanged(in IceTuple tuple)
+    {
+        _socketsById.TryGetValue(tuple.LocalId, out _selectedSocket);
+        _selectedRemote = tuple.Remote;
+        var b = Ctx.Channel.BeginNotification();
+        var n = new FBS.WebRtcTransport.IceSelectedTupleChangeNotificationT { Tuple = TupleFbs(tuple) };
+        int off = FBS.WebRtcTransport.IceSelectedTupleChangeNotification.Pack(b, n).Value;
+        Ctx.Channel.SendNotification(Id, FBS.Notification.Event.WEBRTCTRANSPORT_ICE_SELECTED_TUPLE_CHANGE,
+            FBS.Notification.Body.WebRtcTransport_IceSelectedTupleChangeNotification, off);
+    }
+
+    public void OnIceStateChanged(Ice.IceState state)
+    {
+        IceState = (FBS.WebRtcTransport.IceState)(byte)state;
+        if (state is Ice.IceState.New or Ice.IceState.Disconnected)
+            _selectedSocket = null;
+        var b = Ctx.Channel.BeginNotification();
+        int off = FBS.WebRtcTransport.IceStateChangeNotification.CreateIceStateChangeNotification(b, IceState).Value;
+        Ctx.Channel.SendNotification(Id, FBS.Notification.Event.WEBRTCTRANSPORT_ICE_STATE_CHANGE,
+            FBS.Notification.Body.WebRtcTransport_IceStateChangeNotification, off);
+        IceStateChanged(state);
+    }
+
+    /// <summary>Hook for the DTLS layer (starts or stops with ICE).</summary>
+    private void IceStateChanged(Ice.IceState state)
+    {
+    }
+
+    private FBS.Transport.TupleT TupleFbs(in IceTuple tuple)
+    {
+        IpEndpoint local = _socketsById.TryGetValue(tuple.LocalId, out UdpSocket? s) ? s.Local : default;
+        string announced = "";
+        foreach (IceCandidate c in _candidates)
+        {
+            if (c.Port == local.Port && c.Protocol == tuple.Protocol && c.Address != local.AddressText)
+            {
+                announced = c.Address;
+                break;
+            }
+        }
+        return new TransportTuple(local, tuple.Remote, tuple.Protocol, announced).ToFbs();
+    }
+
+    /// <summary>A datagram on one of our sockets or, through a WebRtcServer, on one of its.
+    /// Demultiplexed per RFC 7983: STUN to ICE; DTLS, RTP and RTCP only from valid tuples.</summary>
+    public void ReceiveUdp(UdpSocket socket, Span<byte> buffer, int length, in IpEndpoint remote)
+    {
+        CountReceived(length);
+        ReadOnlySpan<byte> data = buffer[..length];
+        var tuple = new IceTuple(remote, socket.Id, ListenProtocol.Udp);
+        if (StunMessage.IsStun(data))
+        {
+            _socketsById[socket.Id] = socket;
+            Span<byte> response = stackalloc byte[IceServer.MaxResponseLength];
+            _ice!.ProcessStunPacket(data, tuple, Ctx.Loop.NowMs, response, out int responseLength);
+            if (responseLength > 0)
+                socket.Send(response[..responseLength], remote);
+            ArmIceTimer();
+            return;
+        }
+        if (_ice == null || !_ice.IsValidTuple(tuple))
+            return;
+        // Media from a known tuple confirms it (RFC 8445 lite: the peer chooses).
+        _ice.ForceSelectedTuple(tuple);
+        ReceiveMediaOrDtls(buffer, length);
+    }
+
+    /// <summary>DTLS records and SRTP/SRTCP: handled once DTLS has given us keys.</summary>
+    private void ReceiveMediaOrDtls(Span<byte> buffer, int length)
+    {
     }
 
     public override void HandleRequest(ChannelRequest request)
@@ -110,7 +223,9 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
             {
                 IceUsernameFragment = SecureRandom.LowerAlphanumeric(32);
                 IcePassword = SecureRandom.LowerAlphanumeric(32);
-                _server?.OnTransportUsernameFragmentAdded(this, IceUsernameFragment);
+                // The old credentials keep working until the new ones are used (the ICE
+                // server reports the added and, later, the removed ufrag).
+                _ice!.RestartIce(IceUsernameFragment, IcePassword, Ctx.Loop.NowMs);
                 var response = new FBS.Transport.RestartIceResponseT
                 {
                     UsernameFragment = IceUsernameFragment,
@@ -171,6 +286,7 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
             },
             IceCandidates = candidates,
             IceState = IceState,
+            IceSelectedTuple = _ice != null && _ice.TryGetSelectedTuple(out IceTuple sel) ? TupleFbs(sel) : null,
             DtlsParameters = LocalDtlsParameters(),
             DtlsState = DtlsState,
         };
@@ -187,19 +303,14 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
             Base = BaseStats(),
             IceRole = FBS.WebRtcTransport.IceRole.CONTROLLED,
             IceState = IceState,
+            IceSelectedTuple = _ice != null && _ice.TryGetSelectedTuple(out IceTuple sel) ? TupleFbs(sel) : null,
             DtlsState = DtlsState,
         };
         request.Accept(FBS.Response.Body.WebRtcTransport_GetStatsResponse, FBS.WebRtcTransport.GetStatsResponse.Pack(request.Builder, stats).Value);
     }
 
-    public void OnUdpPacket(UdpSocket socket, Span<byte> buffer, int length, in IpEndpoint remote)
-    {
-        // STUN/DTLS/RTP demultiplexing plugs in here with the ICE and DTLS work.
-        CountReceived(length);
-    }
-
-    /// <summary>Packets that reached a WebRtcServer socket for this transport.</summary>
-    public void OnServerPacket(ReadOnlySpan<byte> data, in IpEndpoint remote) => CountReceived(data.Length);
+    public void OnUdpPacket(UdpSocket socket, Span<byte> buffer, int length, in IpEndpoint remote) =>
+        ReceiveUdp(socket, buffer, length, remote);
 
     public bool OnTcpConnection(TcpServer server, int fd, in IpEndpoint remote) => false;
 
@@ -220,6 +331,8 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
         foreach (TcpServer s in _tcpServers)
             s.Dispose();
         _tcpServers.Clear();
+        _iceTimer?.Stop();
+        _ice?.Close();
         _server?.OnTransportClosed(this);
     }
 }

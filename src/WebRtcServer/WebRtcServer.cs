@@ -95,10 +95,44 @@ internal sealed class WebRtcServer : IRequestHandler, IUdpSocketListener, ITcpSe
         _localUfrags.Add((ufrag, transport));
     }
 
+    public void OnTransportUsernameFragmentRemoved(WebRtcTransport transport, string ufrag) =>
+        _localUfrags.RemoveAll(e => e.Transport == transport && e.Ufrag == ufrag);
+
+    public void OnTransportTupleAdded(WebRtcTransport transport, in IceTuple tuple) => _tuples[tuple] = transport;
+
+    public void OnTransportTupleRemoved(WebRtcTransport transport, in IceTuple tuple)
+    {
+        if (_tuples.TryGetValue(tuple, out WebRtcTransport? t) && t == transport)
+            _tuples.Remove(tuple);
+    }
+
     public void OnTransportClosed(WebRtcTransport transport)
     {
         _transports.Remove(transport);
         _localUfrags.RemoveAll(e => e.Transport == transport);
+        List<IceTuple>? stale = null;
+        foreach (var kv in _tuples)
+        {
+            if (kv.Value == transport)
+                (stale ??= new List<IceTuple>()).Add(kv.Key);
+        }
+        if (stale != null)
+        {
+            foreach (IceTuple t in stale)
+                _tuples.Remove(t);
+        }
+    }
+
+    private readonly Dictionary<IceTuple, WebRtcTransport> _tuples = new();
+
+    private WebRtcTransport? TransportForUfrag(ReadOnlySpan<char> ufrag)
+    {
+        foreach ((string u, WebRtcTransport t) in _localUfrags)
+        {
+            if (ufrag.SequenceEqual(u))
+                return t;
+        }
+        return null;
     }
 
     public void HandleRequest(ChannelRequest request)
@@ -138,9 +172,25 @@ internal sealed class WebRtcServer : IRequestHandler, IUdpSocketListener, ITcpSe
         }
     }
 
-    // Media arrives with the WebRTC transport issue; until then nothing is listening.
+    /// <summary>STUN goes to the transport owning the USERNAME's local fragment; anything else
+    /// to the transport that validated the 5-tuple.</summary>
     public void OnUdpPacket(UdpSocket socket, Span<byte> buffer, int length, in IpEndpoint remote)
     {
+        ReadOnlySpan<byte> data = buffer[..length];
+        WebRtcTransport? transport;
+        if (StunMessage.IsStun(data))
+        {
+            if (!StunMessage.TryParse(data, out StunMessage stun) || !stun.HasUsername)
+                return;
+            Span<char> ufrag = stackalloc char[256];
+            int n = System.Text.Encoding.UTF8.GetChars(stun.UsernameLocalPart[..Math.Min(stun.UsernameLocalPart.Length, 256)], ufrag);
+            transport = TransportForUfrag(ufrag[..n]);
+        }
+        else
+        {
+            _tuples.TryGetValue(new IceTuple(remote, socket.Id, ListenProtocol.Udp), out transport);
+        }
+        transport?.ReceiveUdp(socket, buffer, length, remote);
     }
 
     public bool OnTcpConnection(TcpServer server, int fd, in IpEndpoint remote) => false;

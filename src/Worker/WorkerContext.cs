@@ -38,6 +38,9 @@ internal sealed class WorkerContext
 
     public MediaScratch Media { get; } = new();
 
+    /// <summary>HMAC-SHA1 for STUN message integrity, shared by the worker's ICE servers.</summary>
+    public Crypto.HmacSha1 StunHmac { get; } = new();
+
     /// <summary>Wall clock (NTP epoch) minus the loop's monotonic clock, in µs: fixed at start so
     /// NTP timestamps in RTCP advance with the loop time.</summary>
     public long NtpOffsetUs { get; } = Rtcp.Ntp.MonotonicToNtpOffsetUs(

@@ -72,6 +72,7 @@ internal static class WorkerRunner
             if (!worker.IsClosed)
                 worker.Close();
             ctx.Net.Dispose();
+            ctx.StunHmac.Dispose();
         }
         return ExitOk;
     }

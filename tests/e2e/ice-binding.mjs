@@ -1,0 +1,134 @@
+// ICE-lite over UDP with a scripted controlling agent: STUN Binding requests with
+// MESSAGE-INTEGRITY and FINGERPRINT to a WebRtcTransport with its own socket and to one
+// behind a WebRtcServer. Checks responses (XOR-MAPPED-ADDRESS, integrity), the error
+// responses (wrong password 401, missing FINGERPRINT 400, ICE-CONTROLLED 487), the ICE
+// state and selected tuple notifications, and restartIce (old credentials until new used).
+// Prints "N passed, N failed" last; exit 1 on failure.
+import crypto from 'node:crypto';
+import dgram from 'node:dgram';
+import zlib from 'node:zlib';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(path.join(root, 'host', 'package.json'));
+const args = process.argv.slice(2);
+const wi = args.indexOf('--worker');
+process.env.MEDIASOUP_WORKER_BIN = path.resolve(wi >= 0 ? args[wi + 1] : path.join(root, 'out', 'mediasoup-worker'));
+const mediasoup = require('mediasoup');
+
+const results = [];
+const check = (name, ok, detail = '') => {
+  results.push(ok);
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const COOKIE = 0x2112a442;
+
+// RFC 5389 Binding request with the ICE attributes (RFC 8445 §7.1.2).
+function bindingRequest({ username, password, useCandidate = false, fingerprint = true, controlled = false }) {
+  const attrs = [];
+  const attr = (type, value) => {
+    const pad = (4 - (value.length % 4)) % 4;
+    const b = Buffer.alloc(4 + value.length + pad);
+    b.writeUInt16BE(type, 0); b.writeUInt16BE(value.length, 2); value.copy(b, 4);
+    attrs.push(b);
+  };
+  attr(0x0006, Buffer.from(username));
+  const prio = Buffer.alloc(4); prio.writeUInt32BE(0x6e7f00ff); attr(0x0024, prio);
+  attr(controlled ? 0x8029 : 0x802a, crypto.randomBytes(8));
+  if (useCandidate) attr(0x0025, Buffer.alloc(0));
+  const tid = crypto.randomBytes(12);
+  const header = (len) => {
+    const h = Buffer.alloc(20);
+    h.writeUInt16BE(0x0001, 0); h.writeUInt16BE(len, 2); h.writeUInt32BE(COOKIE, 4); tid.copy(h, 8);
+    return h;
+  };
+  let body = Buffer.concat(attrs);
+  // MESSAGE-INTEGRITY over the message with the length counting it (RFC 5389 §15.4).
+  const mac = crypto.createHmac('sha1', password).update(Buffer.concat([header(body.length + 24), body])).digest();
+  const mi = Buffer.alloc(24); mi.writeUInt16BE(0x0008, 0); mi.writeUInt16BE(20, 2); mac.copy(mi, 4);
+  body = Buffer.concat([body, mi]);
+  if (fingerprint) {
+    const crc = (zlib.crc32(Buffer.concat([header(body.length + 8), body])) ^ 0x5354554e) >>> 0;
+    const fp = Buffer.alloc(8); fp.writeUInt16BE(0x8028, 0); fp.writeUInt16BE(4, 2); fp.writeUInt32BE(crc, 4);
+    body = Buffer.concat([body, fp]);
+  }
+  return { packet: Buffer.concat([header(body.length), body]), tid };
+}
+
+function parseResponse(m) {
+  const type = m.readUInt16BE(0);
+  const out = { type, attrs: new Map() };
+  for (let off = 20; off + 4 <= m.length;) {
+    const t = m.readUInt16BE(off), l = m.readUInt16BE(off + 2);
+    out.attrs.set(t, m.subarray(off + 4, off + 4 + l));
+    off += 4 + l + ((4 - (l % 4)) % 4);
+  }
+  return out;
+}
+
+const sock = dgram.createSocket('udp4');
+await new Promise((r) => sock.bind(0, '127.0.0.1', r));
+const inbox = [];
+sock.on('message', (m) => inbox.push(m));
+async function transact(port, req) {
+  inbox.length = 0;
+  sock.send(req.packet, port, '127.0.0.1');
+  for (let i = 0; i < 50 && inbox.length === 0; i++) await sleep(10);
+  return inbox.length ? parseResponse(inbox[0]) : null;
+}
+
+let worker;
+try {
+  worker = await mediasoup.createWorker({ logLevel: 'warn' });
+  const router = await worker.createRouter({ mediaCodecs: [] });
+  const server = await worker.createWebRtcServer({ listenInfos: [{ protocol: 'udp', ip: '127.0.0.1', port: 0 }] });
+  const direct = await router.createWebRtcTransport({ listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }] });
+  const viaServer = await router.createWebRtcTransport({ webRtcServer: server });
+
+  for (const [label, transport] of [['own socket', direct], ['WebRtcServer', viaServer]]) {
+    const port = transport.iceCandidates[0].port;
+    const { usernameFragment: ufrag, password } = transport.iceParameters;
+    const states = [];
+    let selected = null;
+    transport.on('icestatechange', (s) => states.push(s));
+    transport.on('iceselectedtuplechange', (t) => { selected = t; });
+
+    let r = await transact(port, bindingRequest({ username: `${ufrag}:peer`, password: 'wrong-password' }));
+    check(`${label}: wrong password → 401`, r?.type === 0x0111 && r.attrs.get(0x0009)?.[3] === 1, r && r.type.toString(16));
+    r = await transact(port, bindingRequest({ username: `${ufrag}:peer`, password, fingerprint: false }));
+    check(`${label}: missing FINGERPRINT → 400`, r?.type === 0x0111 && r.attrs.get(0x0009)?.[2] === 4 && r.attrs.get(0x0009)?.[3] === 0);
+    r = await transact(port, bindingRequest({ username: `${ufrag}:peer`, password, controlled: true }));
+    check(`${label}: ICE-CONTROLLED → 487`, r?.type === 0x0111 && r.attrs.get(0x0009)?.[2] === 4 && r.attrs.get(0x0009)?.[3] === 87);
+
+    r = await transact(port, bindingRequest({ username: `${ufrag}:peer`, password, useCandidate: true }));
+    const xma = r?.attrs.get(0x0020);
+    const mappedPort = xma ? (xma.readUInt16BE(2) ^ (COOKIE >>> 16)) : 0;
+    check(`${label}: Binding success with XOR-MAPPED-ADDRESS`, r?.type === 0x0101 && mappedPort === sock.address().port,
+      `mapped port ${mappedPort}`);
+    await sleep(100);
+    check(`${label}: ICE completed`, states.includes('completed') && transport.iceState === 'completed', states.join(','));
+    check(`${label}: selected tuple is the peer`, selected?.remotePort === sock.address().port && selected?.localPort === port,
+      JSON.stringify(selected));
+
+    // restartIce: old credentials still answered until the new ones are used.
+    const newParams = await transport.restartIce();
+    r = await transact(port, bindingRequest({ username: `${ufrag}:peer`, password }));
+    check(`${label}: old credentials valid after restartIce`, r?.type === 0x0101);
+    r = await transact(port, bindingRequest({ username: `${newParams.usernameFragment}:peer`, password: newParams.password }));
+    check(`${label}: new credentials valid`, r?.type === 0x0101);
+  }
+  const dump = await server.dump();
+  check('WebRtcServer lists the transports\' current ufrags', dump.localIceUsernameFragments.length === 1,
+    JSON.stringify(dump.localIceUsernameFragments.map((u) => u.localIceUsernameFragment.slice(0, 6))));
+} catch (error) {
+  check('scenario ran', false, error.stack ?? String(error));
+} finally {
+  sock.close();
+  worker?.close();
+}
+const passed = results.filter(Boolean).length;
+console.log(`${passed} passed, ${results.length - passed} failed`);
+process.exit(results.length - passed ? 1 : 0);
