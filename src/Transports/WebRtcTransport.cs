@@ -26,7 +26,7 @@ internal interface IWebRtcTransportServerLink
 /// WebRtcServer, ICE credentials, DTLS parameters and connect(). The ICE and DTLS
 /// handshakes themselves come with the WebRTC transport work; until then media is not accepted.
 /// </summary>
-internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServerListener, IIceServerListener
+internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServerListener, IIceServerListener, ITcpConnectionListener
 {
     private readonly List<UdpSocket> _udpSockets = new();
     private readonly List<TcpServer> _tcpServers = new();
@@ -137,11 +137,26 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
 
     public void OnIceTupleAdded(in IceTuple tuple) => _server?.OnTransportTupleAdded(this, tuple);
 
-    public void OnIceTupleRemoved(in IceTuple tuple) => _server?.OnTransportTupleRemoved(this, tuple);
+    public void OnIceTupleRemoved(in IceTuple tuple)
+    {
+        _server?.OnTransportTupleRemoved(this, tuple);
+        // A TCP tuple that ICE dropped (evicted, consent expired) takes its connection along.
+        if (tuple.Protocol == ListenProtocol.Tcp && _tcpConnections.Remove(tuple.LocalId, out TcpConnection? c))
+        {
+            if (_selectedTcp == c)
+                _selectedTcp = null;
+            c.Dispose();
+        }
+    }
 
     public void OnIceSelectedTupleChanged(in IceTuple tuple)
     {
-        _socketsById.TryGetValue(tuple.LocalId, out _selectedSocket);
+        _selectedSocket = null;
+        _selectedTcp = null;
+        if (tuple.Protocol == ListenProtocol.Tcp)
+            _tcpConnections.TryGetValue(tuple.LocalId, out _selectedTcp);
+        else
+            _socketsById.TryGetValue(tuple.LocalId, out _selectedSocket);
         _selectedRemote = tuple.Remote;
         var b = Ctx.Channel.BeginNotification();
         var n = new FBS.WebRtcTransport.IceSelectedTupleChangeNotificationT { Tuple = TupleFbs(tuple) };
@@ -169,7 +184,9 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
 
     private FBS.Transport.TupleT TupleFbs(in IceTuple tuple)
     {
-        IpEndpoint local = _socketsById.TryGetValue(tuple.LocalId, out UdpSocket? s) ? s.Local : default;
+        IpEndpoint local = tuple.Protocol == ListenProtocol.Tcp
+            ? (_tcpConnections.TryGetValue(tuple.LocalId, out TcpConnection? tc) ? tc.Local : default)
+            : (_socketsById.TryGetValue(tuple.LocalId, out UdpSocket? s) ? s.Local : default);
         string announced = "";
         foreach (IceCandidate c in _candidates)
         {
@@ -312,7 +329,57 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
     public void OnUdpPacket(UdpSocket socket, Span<byte> buffer, int length, in IpEndpoint remote) =>
         ReceiveUdp(socket, buffer, length, remote);
 
-    public bool OnTcpConnection(TcpServer server, int fd, in IpEndpoint remote) => false;
+    /// <summary>ICE-TCP (passive): at most this many connections per transport.</summary>
+    public const int MaxTcpConnections = 32;
+    private readonly Dictionary<int, TcpConnection> _tcpConnections = new();
+    private TcpConnection? _selectedTcp;
+
+    public bool OnTcpConnection(TcpServer server, int fd, in IpEndpoint remote)
+    {
+        if (_tcpConnections.Count >= MaxTcpConnections)
+            return false;
+        AdoptTcpConnection(new TcpConnection(Ctx.Net, fd, server.Local, remote, this));
+        return true;
+    }
+
+    /// <summary>Takes a connection over (from our own TCP server, or from a WebRtcServer that
+    /// identified us by the first STUN request's username).</summary>
+    public bool AdoptTcpConnection(TcpConnection connection)
+    {
+        if (_tcpConnections.Count >= MaxTcpConnections)
+            return false;
+        connection.SetListener(this);
+        _tcpConnections[connection.Id] = connection;
+        return true;
+    }
+
+    public void OnTcpFrame(TcpConnection connection, Span<byte> frame)
+    {
+        CountReceived(frame.Length);
+        var tuple = new IceTuple(connection.Remote, connection.Id, ListenProtocol.Tcp);
+        if (StunMessage.IsStun(frame))
+        {
+            Span<byte> response = stackalloc byte[IceServer.MaxResponseLength];
+            _ice!.ProcessStunPacket(frame, tuple, Ctx.Loop.NowMs, response, out int responseLength);
+            if (responseLength > 0)
+                connection.Send(response[..responseLength]);
+            ArmIceTimer();
+            return;
+        }
+        if (_ice == null || !_ice.IsValidTuple(tuple))
+            return;
+        _ice.ForceSelectedTuple(tuple);
+        ReceiveMediaOrDtls(frame, frame.Length);
+    }
+
+    public void OnTcpConnectionClosed(TcpConnection connection)
+    {
+        _tcpConnections.Remove(connection.Id);
+        if (_selectedTcp == connection)
+            _selectedTcp = null;
+        _ice?.RemoveTuple(new IceTuple(connection.Remote, connection.Id, ListenProtocol.Tcp), Ctx.Loop.NowMs);
+        ArmIceTimer();
+    }
 
     // Until ICE and DTLS run, nothing is connected and no media leaves.
     public override bool IsConnected => false;
@@ -333,6 +400,9 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
         _tcpServers.Clear();
         _iceTimer?.Stop();
         _ice?.Close();
+        foreach (TcpConnection c in _tcpConnections.Values)
+            c.Dispose();
+        _tcpConnections.Clear();
         _server?.OnTransportClosed(this);
     }
 }

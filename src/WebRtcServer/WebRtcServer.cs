@@ -12,7 +12,7 @@ namespace Mediasoup.WebRtcServer;
 /// Listening UDP sockets and TCP servers shared by many WebRtcTransports. Binds one socket
 /// per listenInfo; any failure undoes all of them and fails the request.
 /// </summary>
-internal sealed class WebRtcServer : IRequestHandler, IUdpSocketListener, ITcpServerListener, IWebRtcTransportServerLink
+internal sealed class WebRtcServer : IRequestHandler, IUdpSocketListener, ITcpServerListener, IWebRtcTransportServerLink, ITcpConnectionListener
 {
     /// <summary>One listenInfo's socket, with what is announced for it.</summary>
     public sealed class Listener
@@ -193,7 +193,37 @@ internal sealed class WebRtcServer : IRequestHandler, IUdpSocketListener, ITcpSe
         transport?.ReceiveUdp(socket, buffer, length, remote);
     }
 
-    public bool OnTcpConnection(TcpServer server, int fd, in IpEndpoint remote) => false;
+    // Connections not yet claimed by a transport: the first STUN request names it.
+    private readonly List<TcpConnection> _pendingTcp = new();
+    private const int MaxPendingTcp = 256;
+
+    public bool OnTcpConnection(TcpServer server, int fd, in IpEndpoint remote)
+    {
+        if (_pendingTcp.Count >= MaxPendingTcp)
+            return false;
+        _pendingTcp.Add(new TcpConnection(_ctx.Net, fd, server.Local, remote, this));
+        return true;
+    }
+
+    public void OnTcpFrame(TcpConnection connection, Span<byte> frame)
+    {
+        WebRtcTransport? transport = null;
+        if (StunMessage.IsStun(frame) && StunMessage.TryParse(frame, out StunMessage stun) && stun.HasUsername)
+        {
+            Span<char> ufrag = stackalloc char[256];
+            int n = System.Text.Encoding.UTF8.GetChars(stun.UsernameLocalPart[..Math.Min(stun.UsernameLocalPart.Length, 256)], ufrag);
+            transport = TransportForUfrag(ufrag[..n]);
+        }
+        _pendingTcp.Remove(connection);
+        if (transport == null || !transport.AdoptTcpConnection(connection))
+        {
+            connection.Dispose();
+            return;
+        }
+        transport.OnTcpFrame(connection, frame);
+    }
+
+    public void OnTcpConnectionClosed(TcpConnection connection) => _pendingTcp.Remove(connection);
 
     public void Close()
     {
@@ -206,6 +236,9 @@ internal sealed class WebRtcServer : IRequestHandler, IUdpSocketListener, ITcpSe
             t.ListenServerClosed();
         _transports.Clear();
         _localUfrags.Clear();
+        foreach (TcpConnection c in _pendingTcp)
+            c.Dispose();
+        _pendingTcp.Clear();
         CloseSockets();
     }
 

@@ -6,6 +6,7 @@
 // Prints "N passed, N failed" last; exit 1 on failure.
 import crypto from 'node:crypto';
 import dgram from 'node:dgram';
+import net from 'node:net';
 import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -120,6 +121,40 @@ try {
     r = await transact(port, bindingRequest({ username: `${newParams.usernameFragment}:peer`, password: newParams.password }));
     check(`${label}: new credentials valid`, r?.type === 0x0101);
   }
+  // ICE-TCP (RFC 4571 framing, passive candidates): own TCP server and a WebRtcServer's.
+  const tcpServer = await worker.createWebRtcServer({ listenInfos: [{ protocol: 'tcp', ip: '127.0.0.1', port: 0 }] });
+  const tcpDirect = await router.createWebRtcTransport({ listenInfos: [{ protocol: 'tcp', ip: '127.0.0.1' }] });
+  const tcpViaServer = await router.createWebRtcTransport({ webRtcServer: tcpServer, enableUdp: false });
+  for (const [label, transport] of [['TCP own server', tcpDirect], ['TCP WebRtcServer', tcpViaServer]]) {
+    const cand = transport.iceCandidates[0];
+    check(`${label}: passive TCP candidate`, cand.protocol === 'tcp' && cand.tcpType === 'passive');
+    const { usernameFragment: ufrag, password } = transport.iceParameters;
+    const states = [];
+    transport.on('icestatechange', (st) => states.push(st));
+    const conn = net.connect(cand.port, '127.0.0.1');
+    await new Promise((r, j) => { conn.once('connect', r); conn.once('error', j); });
+    let acc = Buffer.alloc(0);
+    const frames = [];
+    conn.on('data', (d) => {
+      acc = Buffer.concat([acc, d]);
+      while (acc.length >= 2 && acc.length >= 2 + acc.readUInt16BE(0)) {
+        frames.push(acc.subarray(2, 2 + acc.readUInt16BE(0)));
+        acc = acc.subarray(2 + acc.readUInt16BE(0));
+      }
+    });
+    const req = bindingRequest({ username: `${ufrag}:peer`, password, useCandidate: true });
+    const len = Buffer.alloc(2); len.writeUInt16BE(req.packet.length);
+    conn.write(Buffer.concat([len, req.packet]));
+    for (let i = 0; i < 50 && frames.length === 0; i++) await sleep(10);
+    const r = frames.length ? parseResponse(frames[0]) : null;
+    check(`${label}: Binding success over TCP`, r?.type === 0x0101);
+    await sleep(50);
+    check(`${label}: ICE completed`, states.includes('completed'), states.join(','));
+    conn.destroy();
+    await sleep(100);
+    check(`${label}: closing the only TCP tuple disconnects`, transport.iceState === 'disconnected', transport.iceState);
+  }
+
   const dump = await server.dump();
   check('WebRtcServer lists the transports\' current ufrags', dump.localIceUsernameFragments.length === 1,
     JSON.stringify(dump.localIceUsernameFragments.map((u) => u.localIceUsernameFragment.slice(0, 6))));

@@ -1,0 +1,187 @@
+using System;
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Mediasoup.Channel;
+using Mediasoup.Interop.Libc;
+using Mediasoup.Loop;
+
+namespace Mediasoup.Net;
+
+public interface ITcpConnectionListener
+{
+    /// <summary>One RFC 4571 frame; the span may be rewritten in place, valid during the call.</summary>
+    void OnTcpFrame(TcpConnection connection, Span<byte> frame);
+
+    /// <summary>The peer closed, reset, or sent garbage; the connection is already disposed.</summary>
+    void OnTcpConnectionClosed(TcpConnection connection);
+}
+
+/// <summary>
+/// An accepted TCP connection carrying RFC 4571 frames (2-byte big-endian length, then the
+/// packet), as ICE-TCP uses. Non-blocking on the worker's loop; writes that would block are
+/// queued, up to a limit after which the connection is closed rather than growing forever.
+/// </summary>
+public sealed unsafe class TcpConnection : IIoHandler, IDisposable
+{
+    private const int MaxFrame = 65535;
+    private const int MaxPendingOutput = 4 * 1024 * 1024;
+
+    private readonly NetIo _io;
+    private readonly int _fd;
+    private readonly IoWatch _watch;
+    // Pinned: frames are parsed in place and packet views keep raw pointers into them.
+    private readonly byte[] _rx = GC.AllocateArray<byte>(2 + MaxFrame + 2048, pinned: true);
+    private readonly OutputQueue _pending = new();
+    private int _rxLength;
+    private ITcpConnectionListener? _listener;
+    private bool _closed;
+
+    public TcpConnection(NetIo io, int fd, in IpEndpoint local, in IpEndpoint remote, ITcpConnectionListener? listener)
+    {
+        _io = io;
+        _fd = fd;
+        Local = local;
+        Remote = remote;
+        _listener = listener;
+        Id = io.NextSocketId();
+        _watch = io.Loop.Watch(fd, IoEvents.Readable | IoEvents.Writable, this);
+        _watch.Reschedule(); // data may have arrived with the connection
+    }
+
+    public int Id { get; }
+    public IpEndpoint Local { get; }
+    public IpEndpoint Remote { get; }
+    public bool IsClosed => _closed;
+    public ulong FramesReceived { get; private set; }
+
+    public void SetListener(ITcpConnectionListener? listener) => _listener = listener;
+
+    /// <summary>Sends one framed packet.</summary>
+    public bool Send(ReadOnlySpan<byte> packet)
+    {
+        if (_closed || packet.Length > MaxFrame)
+            return false;
+        Span<byte> header = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16BigEndian(header, (ushort)packet.Length);
+        return Write(header) && Write(packet);
+    }
+
+    private bool Write(ReadOnlySpan<byte> data)
+    {
+        if (!_pending.IsEmpty)
+        {
+            if (_pending.Length + data.Length > MaxPendingOutput)
+            {
+                Fail();
+                return false;
+            }
+            _pending.Append(data);
+            return true;
+        }
+        int written = WriteSome(data);
+        if (written < 0)
+            return false;
+        if (written < data.Length)
+            _pending.Append(data[written..]);
+        return true;
+    }
+
+    private int WriteSome(ReadOnlySpan<byte> data)
+    {
+        int total = 0;
+        fixed (byte* p = data)
+        {
+            while (total < data.Length)
+            {
+                nint n = Libc.Write(_fd, p + total, data.Length - total);
+                if (n > 0)
+                {
+                    total += (int)n;
+                    continue;
+                }
+                int errno = Marshal.GetLastPInvokeError();
+                if (n < 0 && errno == Libc.EINTR)
+                    continue;
+                if (n < 0 && errno == Libc.EAGAIN)
+                    break;
+                Fail();
+                return -1;
+            }
+        }
+        return total;
+    }
+
+    public void OnIoReady(IoEvents events)
+    {
+        if (_closed)
+            return;
+        if (!_pending.IsEmpty && (events & IoEvents.Writable) != 0)
+        {
+            int n = WriteSome(_pending.Pending);
+            if (n < 0)
+                return;
+            _pending.Consume(n);
+        }
+        for (int round = 0; round < 16 && !_closed; round++)
+        {
+            nint n;
+            fixed (byte* p = &_rx[_rxLength])
+                n = Libc.Read(_fd, p, _rx.Length - _rxLength);
+            if (n == 0)
+            {
+                Fail();
+                return;
+            }
+            if (n < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == Libc.EINTR)
+                    continue;
+                if (errno != Libc.EAGAIN)
+                    Fail();
+                return;
+            }
+            _rxLength += (int)n;
+            DeliverFrames();
+        }
+        if (!_closed)
+            _watch.Reschedule();
+    }
+
+    private void DeliverFrames()
+    {
+        int start = 0;
+        while (!_closed && _rxLength - start >= 2)
+        {
+            int len = BinaryPrimitives.ReadUInt16BigEndian(_rx.AsSpan(start));
+            if (_rxLength - start - 2 < len)
+                break;
+            FramesReceived++;
+            _listener?.OnTcpFrame(this, _rx.AsSpan(start + 2, len));
+            start += 2 + len;
+        }
+        if (start > 0 && !_closed)
+        {
+            Buffer.BlockCopy(_rx, start, _rx, 0, _rxLength - start);
+            _rxLength -= start;
+        }
+    }
+
+    private void Fail()
+    {
+        if (_closed)
+            return;
+        Dispose();
+        _listener?.OnTcpConnectionClosed(this);
+    }
+
+    public void Dispose()
+    {
+        if (_closed)
+            return;
+        _closed = true;
+        _io.Loop.Unwatch(_watch);
+        Libc.Close(_fd);
+        _pending.Clear();
+    }
+}
