@@ -1,0 +1,123 @@
+// Real WebRTC peer against the worker: Debian's headless Chromium with mediasoup-client
+// (bundled with esbuild) sends VP8 + Opus from its fake devices through a WebRtcTransport
+// (ICE + DTLS + SRTP) and receives them back through a second one. Variants: UDP, TCP only,
+// and through a WebRtcServer. Prints "N passed, N failed" last; exit 1 on failure.
+//   node tests/browser/webrtc.mjs [--worker PATH]
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const require = createRequire(path.join(root, 'host', 'package.json'));
+const args = process.argv.slice(2);
+const wi = args.indexOf('--worker');
+process.env.MEDIASOUP_WORKER_BIN = path.resolve(wi >= 0 ? args[wi + 1] : path.join(root, 'out', 'mediasoup-worker'));
+const mediasoup = require('mediasoup');
+
+const results = [];
+const check = (name, ok, detail = '') => {
+  results.push(ok);
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
+};
+
+const bundle = await build({ entryPoints: [path.join(here, 'page.js')], bundle: true, write: false, format: 'iife', logLevel: 'silent' });
+const html = `<!doctype html><html><body><script>${bundle.outputFiles[0].text}</script></body></html>`;
+const server = http.createServer((_, res) => { res.setHeader('content-type', 'text/html'); res.end(html); });
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const pageUrl = `http://127.0.0.1:${server.address().port}/`;
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection',
+  ],
+});
+
+const worker = await mediasoup.createWorker({ logLevel: 'warn' });
+worker.on('died', () => check('worker stays alive', false));
+const router = await worker.createRouter({
+  mediaCodecs: [
+    { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
+    { kind: 'video', mimeType: 'video/VP8', clockRate: 90000 },
+  ],
+});
+const webRtcServer = await worker.createWebRtcServer({
+  listenInfos: [{ protocol: 'udp', ip: '127.0.0.1', port: 0 }, { protocol: 'tcp', ip: '127.0.0.1', port: 0 }],
+});
+
+const variants = [
+  ['UDP', { listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }] }],
+  ['TCP only', { listenInfos: [{ protocol: 'tcp', ip: '127.0.0.1' }], enableUdp: false }],
+  ['WebRtcServer', { webRtcServer }],
+];
+try {
+  for (const [label, options] of variants) {
+    const transports = new Map();
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => console.log(`  [page error] ${e.message}`));
+    await page.exposeFunction('signal', async (method, json) => {
+      const data = JSON.parse(json);
+      switch (method) {
+        case 'routerRtpCapabilities':
+          return JSON.stringify(router.rtpCapabilities);
+        case 'createTransports': {
+          const out = {};
+          for (const dir of ['send', 'recv']) {
+            const t = await router.createWebRtcTransport({ ...options, enableTcp: true });
+            transports.set(t.id, t);
+            out[dir] = { id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters };
+          }
+          return JSON.stringify(out);
+        }
+        case 'connect':
+          await transports.get(data.transportId).connect({ dtlsParameters: data.dtlsParameters });
+          return '{}';
+        case 'produce': {
+          const t = [...transports.values()][0];
+          const p = await t.produce({ kind: data.kind, rtpParameters: data.rtpParameters });
+          return JSON.stringify({ id: p.id });
+        }
+        case 'consume': {
+          const t = [...transports.values()][1];
+          const c = await t.consume({ producerId: data.producerId, rtpCapabilities: data.rtpCapabilities, paused: true });
+          transports.set(c.id, c);
+          return JSON.stringify({ id: c.id, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters });
+        }
+        case 'resume':
+          await transports.get(data.consumerId).resume();
+          return '{}';
+        default:
+          throw new Error(`unknown method ${method}`);
+      }
+    });
+    await page.goto(pageUrl);
+    let r;
+    try {
+      r = JSON.parse(await page.evaluate(() => window.runTest(), { timeout: 30000 }));
+    } catch (error) {
+      check(`${label}: browser scenario ran`, false, error.message.split('\n')[0]);
+      await page.close();
+      continue;
+    }
+    const all = [...transports.values()].filter((t) => t.constructor.name.includes('Transport'));
+    check(`${label}: ICE and DTLS connected`, all.every((t) => t.dtlsState === 'connected') && r.sendState === 'connected'
+      && r.recvState === 'connected', `ice ${all.map((t) => t.iceState).join(',')}, dtls ${all.map((t) => t.dtlsState).join(',')}, browser ${r.sendState}/${r.recvState}`);
+    check(`${label}: browser decoded the looped-back video`, r.framesDecoded > 30 && r.width > 0, `${r.framesDecoded} frames, ${r.width}px`);
+    check(`${label}: browser received the looped-back audio`, r.audioPackets > 100, `${r.audioPackets} packets`);
+    for (const t of all) t.close();
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  worker.close();
+  server.close();
+}
+const passed = results.filter(Boolean).length;
+console.log(`${passed} passed, ${results.length - passed} failed`);
+process.exit(results.length - passed ? 1 : 0);
