@@ -223,9 +223,62 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
         ReceiveMediaOrDtls(buffer, length);
     }
 
-    /// <summary>DTLS records and SRTP/SRTCP: handled once DTLS has given us keys.</summary>
+    private Srtp.SrtpSession? _srtpSend;
+    private Srtp.SrtpSession? _srtpRecv;
+
+    /// <summary>DTLS records to the DTLS layer; SRTP/SRTCP (RFC 7983 ranges) once DTLS gave keys.</summary>
     private void ReceiveMediaOrDtls(Span<byte> buffer, int length)
     {
+        ReadOnlySpan<byte> data = buffer[..length];
+        byte first = data.Length > 0 ? data[0] : (byte)0;
+        if (first >= 20 && first <= 63)
+        {
+            ReceiveDtls(data);
+            return;
+        }
+        if (_srtpRecv == null)
+            return;
+        if (Rtcp.RtcpHeader.IsRtcp(data))
+        {
+            if (_srtpRecv.UnprotectRtcp(buffer[..length], out int rtcpLength))
+                ReceiveRtcp(buffer[..rtcpLength]);
+            return;
+        }
+        if (Rtp.RtpPacket.IsRtp(data))
+        {
+            if (_srtpRecv.UnprotectRtp(buffer[..length], out int rtpLength))
+                ReceiveRtp(buffer, rtpLength);
+            else
+                RtpPacketsDiscarded++;
+        }
+    }
+
+    /// <summary>Hook for the DTLS layer.</summary>
+    private void ReceiveDtls(ReadOnlySpan<byte> record)
+    {
+    }
+
+    /// <summary>DTLS finished: SRTP keys for both directions.</summary>
+    private void SetSrtpKeys(Srtp.SrtpCryptoSuite suite, ReadOnlySpan<byte> localKeyAndSalt, ReadOnlySpan<byte> remoteKeyAndSalt)
+    {
+        _srtpSend?.Dispose();
+        _srtpRecv?.Dispose();
+        _srtpSend = new Srtp.SrtpSession(Srtp.SrtpDirection.Outbound, suite, localKeyAndSalt);
+        _srtpRecv = new Srtp.SrtpSession(Srtp.SrtpDirection.Inbound, suite, remoteKeyAndSalt);
+    }
+
+    /// <summary>Sends a datagram (DTLS, or already protected media) on the selected tuple.</summary>
+    private void SendOnSelectedTuple(ReadOnlySpan<byte> data)
+    {
+        if (_selectedSocket != null)
+        {
+            _selectedSocket.Send(data, _selectedRemote);
+            CountSent(data.Length);
+        }
+        else if (_selectedTcp != null && _selectedTcp.Send(data))
+        {
+            CountSent(data.Length);
+        }
     }
 
     public override void HandleRequest(ChannelRequest request)
@@ -381,13 +434,69 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
         ArmIceTimer();
     }
 
-    // Until ICE and DTLS run, nothing is connected and no media leaves.
-    public override bool IsConnected => false;
+    /// <summary>Media flows once ICE has a selected tuple and DTLS produced SRTP keys.</summary>
+    public override bool IsConnected =>
+        _srtpSend != null && (_selectedSocket != null || _selectedTcp != null)
+        && IceState is FBS.WebRtcTransport.IceState.CONNECTED or FBS.WebRtcTransport.IceState.COMPLETED;
 
-    public override void SendRtpPacket(Rtp.RtpPacket packet, in RtpRewrite rewrite) => RtpPacketsNotSent++;
+    public override unsafe void SendRtpPacket(Rtp.RtpPacket packet, in RtpRewrite rewrite)
+    {
+        if (!IsConnected)
+        {
+            RtpPacketsNotSent++;
+            return;
+        }
+        // UDP: build straight in the socket's send slot. TCP: in a pooled buffer, framed on send.
+        UdpSocket? socket = _selectedSocket;
+        byte* pooled = null;
+        Span<byte> slot;
+        if (socket != null)
+        {
+            slot = socket.BeginSend();
+        }
+        else
+        {
+            pooled = Ctx.Net.Pool.Rent();
+            slot = new Span<byte>(pooled, Net.PacketBufferPool.BufferSize);
+        }
+        try
+        {
+            Rtp.RtpPacket tx = Ctx.Media.TxPacket;
+            if (!packet.CopyTo(slot, tx))
+            {
+                RtpPacketsNotSent++;
+                return;
+            }
+            rewrite.ApplyTo(tx);
+            int length = tx.Length;
+            if (!_srtpSend!.ProtectRtp(slot, ref length))
+            {
+                RtpPacketsNotSent++;
+                return;
+            }
+            if (socket != null)
+                socket.CommitSend(length, _selectedRemote);
+            else if (!_selectedTcp!.Send(slot[..length]))
+                return;
+            CountSent(length);
+            CountRtpSent(length, rewrite.RtxSsrc != 0);
+        }
+        finally
+        {
+            if (pooled != null)
+                Ctx.Net.Pool.Return(pooled);
+        }
+    }
 
     public override void SendRtcp(ReadOnlySpan<byte> compound)
     {
+        if (!IsConnected || compound.Length > 1400)
+            return;
+        Span<byte> buffer = stackalloc byte[1500];
+        compound.CopyTo(buffer);
+        int length = compound.Length;
+        if (_srtpSend!.ProtectRtcp(buffer, ref length))
+            SendOnSelectedTuple(buffer[..length]);
     }
 
     protected override void CloseSockets()
@@ -400,6 +509,8 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
         _tcpServers.Clear();
         _iceTimer?.Stop();
         _ice?.Close();
+        _srtpSend?.Dispose();
+        _srtpRecv?.Dispose();
         foreach (TcpConnection c in _tcpConnections.Values)
             c.Dispose();
         _tcpConnections.Clear();
