@@ -163,4 +163,22 @@ internal static unsafe partial class LibCrypto
 
     [LibraryImport(Libraries.Crypto)]
     internal static partial int PEM_write_bio_X509(SafeBioHandle bp, SafeX509Handle x);
+
+    // ---- memory BIOs owned by an SSL (after SSL_set_bio), so raw pointers ----
+
+    internal const int BIO_CTRL_RESET = 1;
+    internal const int BIO_CTRL_PENDING = 10;
+
+    /// <summary>Unowned: ownership goes to SSL_set_bio (or BIO_free on failure).</summary>
+    [LibraryImport(Libraries.Crypto, EntryPoint = "BIO_new")]
+    internal static partial IntPtr BIO_new_raw(IntPtr type);
+
+    [LibraryImport(Libraries.Crypto)]
+    internal static partial nint BIO_ctrl(IntPtr bp, int cmd, nint larg, void* parg);
+
+    [LibraryImport(Libraries.Crypto)]
+    internal static partial int BIO_write(IntPtr b, byte* data, int dlen);
+
+    [LibraryImport(Libraries.Crypto)]
+    internal static partial int BIO_read(IntPtr b, byte* data, int dlen);
 }
