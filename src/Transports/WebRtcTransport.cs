@@ -26,7 +26,7 @@ internal interface IWebRtcTransportServerLink
 /// WebRtcServer, ICE credentials, DTLS parameters and connect(). The ICE and DTLS
 /// handshakes themselves come with the WebRTC transport work; until then media is not accepted.
 /// </summary>
-internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServerListener, IIceServerListener, ITcpConnectionListener
+internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServerListener, IIceServerListener, ITcpConnectionListener, IDtlsTransportListener
 {
     private readonly List<UdpSocket> _udpSockets = new();
     private readonly List<TcpServer> _tcpServers = new();
@@ -108,6 +108,93 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
         IceConsentTimeoutSec = options.IceConsentTimeout;
         _ice = new IceServer(this, Ctx.StunHmac, IceUsernameFragment, IcePassword, IceConsentTimeoutSec);
         _iceTimer = Ctx.Loop.CreateTimer(OnIceTimer);
+        _dtls = new DtlsTransport(Ctx.Dtls, this);
+        _dtlsTimer = Ctx.Loop.CreateTimer(OnDtlsTimer);
+    }
+
+    private DtlsTransport? _dtls;
+    private LoopTimer? _dtlsTimer;
+
+    private void OnDtlsTimer()
+    {
+        _dtls?.OnTimer(Ctx.Loop.NowMs);
+        ArmDtlsTimer();
+    }
+
+    private void ArmDtlsTimer()
+    {
+        if (_dtls?.NextTimeoutMs is long due)
+            _dtlsTimer!.Start(Math.Max(0, due - Ctx.Loop.NowMs));
+        else
+            _dtlsTimer?.Stop();
+    }
+
+    /// <summary>Starts DTLS once ICE is up: as server while the role is still auto (the
+    /// reference does), else in the role connect() gave.</summary>
+    private void MayRunDtls()
+    {
+        if (_dtls == null || _selectedSocket == null && _selectedTcp == null)
+            return;
+        if (IceState is not (FBS.WebRtcTransport.IceState.CONNECTED or FBS.WebRtcTransport.IceState.COMPLETED))
+            return;
+        DtlsRole role = DtlsLocalRole == FBS.WebRtcTransport.DtlsRole.CLIENT ? DtlsRole.Client : DtlsRole.Server;
+        if (_dtls.State is Mediasoup.Dtls.DtlsState.Connecting or Mediasoup.Dtls.DtlsState.Connected && _dtls.LocalRole == role)
+            return;
+        _dtls.Run(role, Ctx.Loop.NowMs);
+        ArmDtlsTimer();
+    }
+
+    private void EmitDtlsState(FBS.WebRtcTransport.DtlsState state, string? remoteCert = null)
+    {
+        DtlsState = state;
+        var b = Ctx.Channel.BeginNotification();
+        var n = new FBS.WebRtcTransport.DtlsStateChangeNotificationT { DtlsState = state, RemoteCert = remoteCert };
+        int off = FBS.WebRtcTransport.DtlsStateChangeNotification.Pack(b, n).Value;
+        Ctx.Channel.SendNotification(Id, FBS.Notification.Event.WEBRTCTRANSPORT_DTLS_STATE_CHANGE,
+            FBS.Notification.Body.WebRtcTransport_DtlsStateChangeNotification, off);
+    }
+
+    // ---- IDtlsTransportListener ----
+
+    public void OnDtlsConnecting(DtlsTransport transport) => EmitDtlsState(FBS.WebRtcTransport.DtlsState.CONNECTING);
+
+    public void OnDtlsConnected(DtlsTransport transport, Srtp.SrtpCryptoSuite suite, ReadOnlySpan<byte> localKeyAndSalt,
+        ReadOnlySpan<byte> remoteKeyAndSalt, string remoteCertificatePem)
+    {
+        try
+        {
+            SetSrtpKeys(suite, localKeyAndSalt, remoteKeyAndSalt);
+        }
+        catch (Exception ex)
+        {
+            Ctx.Logger.Error($"WebRtcTransport | creating SRTP sessions failed: {ex.Message}");
+            EmitDtlsState(FBS.WebRtcTransport.DtlsState.FAILED);
+            return;
+        }
+        EmitDtlsState(FBS.WebRtcTransport.DtlsState.CONNECTED, remoteCertificatePem);
+    }
+
+    public void OnDtlsFailed(DtlsTransport transport)
+    {
+        _srtpSend?.Dispose();
+        _srtpRecv?.Dispose();
+        _srtpSend = _srtpRecv = null;
+        EmitDtlsState(FBS.WebRtcTransport.DtlsState.FAILED);
+    }
+
+    public void OnDtlsClosed(DtlsTransport transport)
+    {
+        _srtpSend?.Dispose();
+        _srtpRecv?.Dispose();
+        _srtpSend = _srtpRecv = null;
+        EmitDtlsState(FBS.WebRtcTransport.DtlsState.CLOSED);
+    }
+
+    public void OnDtlsSendData(DtlsTransport transport, ReadOnlySpan<byte> datagram) => SendOnSelectedTuple(datagram);
+
+    public void OnDtlsApplicationData(DtlsTransport transport, ReadOnlySpan<byte> data)
+    {
+        // SCTP (DataChannels) rides here.
     }
 
     private void OnIceTimer()
@@ -177,9 +264,10 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
         IceStateChanged(state);
     }
 
-    /// <summary>Hook for the DTLS layer (starts or stops with ICE).</summary>
     private void IceStateChanged(Ice.IceState state)
     {
+        if (state is Ice.IceState.Connected or Ice.IceState.Completed)
+            MayRunDtls();
     }
 
     private FBS.Transport.TupleT TupleFbs(in IceTuple tuple)
@@ -253,9 +341,15 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
         }
     }
 
-    /// <summary>Hook for the DTLS layer.</summary>
     private void ReceiveDtls(ReadOnlySpan<byte> record)
     {
+        if (_dtls == null || !DtlsTransport.IsDtls(record))
+            return;
+        // A peer may start the handshake before our ICE role decision: be the server then.
+        if (_dtls.State == Mediasoup.Dtls.DtlsState.New)
+            MayRunDtls();
+        _dtls.ProcessDtlsData(record, Ctx.Loop.NowMs);
+        ArmDtlsTimer();
     }
 
     /// <summary>DTLS finished: SRTP keys for both directions.</summary>
@@ -327,6 +421,12 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
             ? FBS.WebRtcTransport.DtlsRole.SERVER
             : FBS.WebRtcTransport.DtlsRole.CLIENT;
         _connectCalled = true;
+        if (_dtls != null && RemoteFingerprint is DtlsFingerprint remoteFp)
+        {
+            if (_dtls.SetRemoteFingerprint(remoteFp))
+                MayRunDtls();
+            ArmDtlsTimer();
+        }
         var response = new FBS.WebRtcTransport.ConnectResponseT { DtlsLocalRole = DtlsLocalRole };
         request.Accept(FBS.Response.Body.WebRtcTransport_ConnectResponse, FBS.WebRtcTransport.ConnectResponse.Pack(request.Builder, response).Value);
     }
@@ -507,6 +607,14 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
         foreach (TcpServer s in _tcpServers)
             s.Dispose();
         _tcpServers.Clear();
+        _dtlsTimer?.Stop();
+        if (_dtls != null)
+        {
+            // close_notify still goes out on the selected tuple before the sockets close.
+            _dtls.Close();
+            _dtls.Dispose();
+            _dtls = null;
+        }
         _iceTimer?.Stop();
         _ice?.Close();
         _srtpSend?.Dispose();

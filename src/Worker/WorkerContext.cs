@@ -38,6 +38,13 @@ internal sealed class WorkerContext
 
     public MediaScratch Media { get; } = new();
 
+    private Dtls.DtlsContext? _dtls;
+
+    /// <summary>The worker's DTLS context (SSL_CTX), made on first use: start-up stays fast.</summary>
+    public Dtls.DtlsContext Dtls => _dtls ??= new Dtls.DtlsContext(Certificate, Logger);
+
+    public void DisposeDtls() => _dtls?.Dispose();
+
     /// <summary>HMAC-SHA1 for STUN message integrity, shared by the worker's ICE servers.</summary>
     public Crypto.HmacSha1 StunHmac { get; } = new();
 

@@ -73,6 +73,7 @@ internal static class WorkerRunner
                 worker.Close();
             ctx.Net.Dispose();
             ctx.StunHmac.Dispose();
+            ctx.DisposeDtls();
         }
         return ExitOk;
     }
