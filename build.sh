@@ -36,7 +36,7 @@ step_system_deps() {
 
 step_test_deps() {
   # Real RTP senders and decoders for the end-to-end media tests.
-  local pkgs=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav)
+  local pkgs=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav chromium)
   local missing=()
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -46,6 +46,18 @@ step_test_deps() {
     local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+step_browser_deps() {
+  # mediasoup-client, playwright-core (drives Debian's Chromium; never downloads a browser), esbuild.
+  local dir="$ROOT/tests/browser" want have=""
+  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  [ -f "$dir/node_modules/.lock-sha256" ] && have=$(cat "$dir/node_modules/.lock-sha256")
+  if [ "$want" != "$have" ]; then
+    log "installing npm packages into tests/browser/node_modules"
+    (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" > "$dir/node_modules/.lock-sha256"
   fi
 }
 
@@ -136,9 +148,10 @@ cmd_test() {
     | grep -v '^frame:' && fuzz_ok=1 || rc=1
   log "end to end: real VP8/Opus through the worker (GStreamer), plain and SRTP"
   local e2e_ok=0 e2e_fail=0
-  for run in "plain-media.mjs" "plain-media.mjs --srtp" "rtcp-roundtrip.mjs" "ice-binding.mjs"; do
+  for run in "e2e/plain-media.mjs" "e2e/plain-media.mjs --srtp" "e2e/rtcp-roundtrip.mjs" "e2e/ice-binding.mjs" \
+             "browser/webrtc.mjs"; do
     # shellcheck disable=SC2086 # the run's own arguments
-    if "$NODE_BIN" "$ROOT/tests/e2e/"$run --worker "$OUT/mediasoup-worker"; then
+    if "$NODE_BIN" "$ROOT/tests/"$run --worker "$OUT/mediasoup-worker"; then
       e2e_ok=$((e2e_ok + 1))
     else
       e2e_fail=$((e2e_fail + 1)); rc=1
@@ -166,7 +179,7 @@ cmd_test() {
 case "${1:-build}" in
   build) build_all ;;
   run) build_all; MEDIASOUP_WORKER_BIN="$OUT/mediasoup-worker" "$NODE_BIN" "$HOST_DIR/demo.mjs" ;;
-  test) build_all; step_test_deps; cmd_test ;;
+  test) build_all; step_test_deps; step_browser_deps; cmd_test ;;
   bench) build_all; "$ROOT/bench/run.sh" ;;
   deps) step_system_deps; step_npm_deps; step_flatbuffers; step_native ;;
   *) echo "usage: $0 [build|run|test|bench|deps]" >&2; exit 2 ;;
