@@ -52,12 +52,13 @@ const webRtcServer = await worker.createWebRtcServer({
 });
 
 const variants = [
+  ['wrong fingerprint', { listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }] }, { corruptFingerprint: true }],
   ['UDP', { listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }] }],
   ['TCP only', { listenInfos: [{ protocol: 'tcp', ip: '127.0.0.1' }], enableUdp: false }],
   ['WebRtcServer', { webRtcServer }],
 ];
 try {
-  for (const [label, options] of variants) {
+  for (const [label, options, flags = {}] of variants) {
     const transports = new Map();
     const page = await browser.newPage();
     page.on('pageerror', (e) => console.log(`  [page error] ${e.message}`));
@@ -75,9 +76,15 @@ try {
           }
           return JSON.stringify(out);
         }
-        case 'connect':
-          await transports.get(data.transportId).connect({ dtlsParameters: data.dtlsParameters });
+        case 'connect': {
+          const dtlsParameters = data.dtlsParameters;
+          if (flags.corruptFingerprint) {
+            // Flip one hex digit of every fingerprint: the handshake must fail, not crash.
+            for (const f of dtlsParameters.fingerprints) f.value = (f.value[0] === 'A' ? 'B' : 'A') + f.value.slice(1);
+          }
+          await transports.get(data.transportId).connect({ dtlsParameters });
           return '{}';
+        }
         case 'produce': {
           const t = [...transports.values()][0];
           const p = await t.produce({ kind: data.kind, rtpParameters: data.rtpParameters });
@@ -97,6 +104,19 @@ try {
       }
     });
     await page.goto(pageUrl);
+    if (flags.corruptFingerprint) {
+      const states = [];
+      page.evaluate(() => window.runTest()).catch(() => {});
+      for (let i = 0; i < 100 && !states.length; i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        for (const t of transports.values()) if (t.dtlsState === 'failed') states.push(t.id);
+      }
+      check(`${label}: DTLS fails and the worker lives on`, states.length > 0 && !worker.died,
+        [...transports.values()].map((t) => t.dtlsState).join(','));
+      for (const t of transports.values()) t.close();
+      await page.close();
+      continue;
+    }
     let r;
     try {
       r = JSON.parse(await page.evaluate(() => window.runTest(), { timeout: 30000 }));

@@ -114,6 +114,22 @@ try {
     check(`${label}: selected tuple is the peer`, selected?.remotePort === sock.address().port && selected?.localPort === port,
       JSON.stringify(selected));
 
+    // Garbage from the now-valid tuple: random bytes, truncated STUN, DTLS- and RTP-looking
+    // datagrams. Nothing may break; STUN must still be answered afterwards.
+    for (let i = 0; i < 3000; i++) {
+      const len = 1 + Math.floor(Math.random() * 300);
+      const g = crypto.randomBytes(len);
+      const kind = i % 4;
+      if (kind === 1) g[0] = 20 + (i % 44);          // DTLS content types
+      if (kind === 2) { g[0] = 0x80; g[1] = 96; }     // RTP
+      if (kind === 3) { g[0] = 0x00; g[1] = 0x01; }   // STUN-ish, usually truncated
+      sock.send(g, port, '127.0.0.1');
+      if (i % 200 === 0) await sleep(5);
+    }
+    await sleep(200);
+    r = await transact(port, bindingRequest({ username: `${ufrag}:peer`, password }));
+    check(`${label}: still answering after 3000 garbage datagrams`, r?.type === 0x0101 && !worker.died);
+
     // restartIce: old credentials still answered until the new ones are used.
     const newParams = await transport.restartIce();
     r = await transact(port, bindingRequest({ username: `${ufrag}:peer`, password }));
