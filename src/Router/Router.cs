@@ -147,6 +147,10 @@ internal sealed class Router : IRequestHandler, ITransportListener
             dump.MapConsumerIdProducerId.Add(new FBS.Common.StringStringT { Key = kv.Key.Id, Value = kv.Value.Id });
         foreach (Producer p in _producers.Values)
             dump.MapProducerIdObserverIds.Add(new FBS.Common.StringStringArrayT { Key = p.Id, Values = new List<string>() });
+        foreach (Data.DataProducer dp in _dataProducers.Values)
+            dump.MapDataProducerIdDataConsumerIds.Add(new FBS.Common.StringStringArrayT { Key = dp.Id, Values = dp.Consumers.ConvertAll(c => c.Id) });
+        foreach (var kv in _dataConsumerProducer)
+            dump.MapDataConsumerIdDataProducerId.Add(new FBS.Common.StringStringT { Key = kv.Key.Id, Value = kv.Value.Id });
         request.Accept(FBS.Response.Body.Router_DumpResponse, FBS.Router.DumpResponse.Pack(request.Builder, dump).Value);
     }
 
@@ -212,6 +216,60 @@ internal sealed class Router : IRequestHandler, ITransportListener
             consumers.Remove(consumer);
             producer.Consumers.Remove(consumer);
         }
+    }
+
+    // ---- data ----
+
+    private readonly Dictionary<string, Data.DataProducer> _dataProducers = new();
+    private readonly Dictionary<Data.DataConsumer, Data.DataProducer> _dataConsumerProducer = new();
+
+    public void OnTransportNewDataProducer(Transport transport, Data.DataProducer producer)
+    {
+        if (_dataProducers.ContainsKey(producer.Id))
+            throw new MediasoupError("DataProducer already present in mapDataProducers");
+        _dataProducers.Add(producer.Id, producer);
+    }
+
+    public void OnTransportDataProducerClosed(Transport transport, Data.DataProducer producer)
+    {
+        if (!_dataProducers.Remove(producer.Id))
+            return;
+        foreach (Data.DataConsumer c in new List<Data.DataConsumer>(producer.Consumers))
+        {
+            _dataConsumerProducer.Remove(c);
+            c.OnDataProducerClosed();
+        }
+        producer.Consumers.Clear();
+    }
+
+    public void OnTransportDataProducerPaused(Transport transport, Data.DataProducer producer)
+    {
+        foreach (Data.DataConsumer c in producer.Consumers)
+            c.OnDataProducerPaused();
+    }
+
+    public void OnTransportDataProducerResumed(Transport transport, Data.DataProducer producer)
+    {
+        foreach (Data.DataConsumer c in producer.Consumers)
+            c.OnDataProducerResumed();
+    }
+
+    public Data.DataProducer GetDataProducerForConsumer(string dataProducerId) =>
+        _dataProducers.TryGetValue(dataProducerId, out Data.DataProducer? p)
+            ? p
+            : throw new MediasoupNotFoundError($"DataProducer not found [dataProducerId:{dataProducerId}]");
+
+    public void OnTransportNewDataConsumer(Transport transport, Data.DataConsumer consumer, Data.DataProducer producer)
+    {
+        consumer.DataProducerPaused = producer.Paused;
+        producer.Consumers.Add(consumer);
+        _dataConsumerProducer.Add(consumer, producer);
+    }
+
+    public void OnTransportDataConsumerClosed(Transport transport, Data.DataConsumer consumer)
+    {
+        if (_dataConsumerProducer.Remove(consumer, out Data.DataProducer? producer))
+            producer.Consumers.Remove(consumer);
     }
 
     public void OnTransportListenServerClosed(Transport transport)

@@ -1,4 +1,5 @@
 using Mediasoup.Consumers;
+using Mediasoup.Data;
 using Mediasoup.Producers;
 
 namespace Mediasoup.Transports;
@@ -16,6 +17,14 @@ internal interface ITransportListener
     Producer GetProducerForConsumer(string producerId);
     void OnTransportNewConsumer(Transport transport, Consumer consumer, Producer producer);
     void OnTransportConsumerClosed(Transport transport, Consumer consumer);
+
+    void OnTransportNewDataProducer(Transport transport, DataProducer producer);
+    void OnTransportDataProducerClosed(Transport transport, DataProducer producer);
+    void OnTransportDataProducerPaused(Transport transport, DataProducer producer);
+    void OnTransportDataProducerResumed(Transport transport, DataProducer producer);
+    DataProducer GetDataProducerForConsumer(string dataProducerId);
+    void OnTransportNewDataConsumer(Transport transport, DataConsumer consumer, DataProducer producer);
+    void OnTransportDataConsumerClosed(Transport transport, DataConsumer consumer);
 
     /// <summary>A WebRtcServer under the transport closed; the transport must go.</summary>
     void OnTransportListenServerClosed(Transport transport);

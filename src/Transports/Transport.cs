@@ -14,7 +14,7 @@ namespace Mediasoup.Transports;
 /// limits, trace settings, SCTP options, and the common parts of dump and stats. Kinds
 /// add their own sockets, connect() and dump/stats sections.
 /// </summary>
-internal abstract class Transport : IRequestHandler, INotificationHandler, IProducerListener, IConsumerListener
+internal abstract class Transport : IRequestHandler, INotificationHandler, IProducerListener, IConsumerListener, Data.IDataProducerListener, Data.IDataConsumerListener
 {
     /// <summary>Bitrate limits (bps) accepted by the set*Bitrate requests.</summary>
     public const ulong AbsoluteMaxBitrate = long.MaxValue - 1;
@@ -234,14 +234,33 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
             }
 
             case FBS.Request.Method.TRANSPORT_CLOSE_DATAPRODUCER:
-                throw new MediasoupNotFoundError($"DataProducer not found [method:{request.MethodName}]");
+            {
+                var body = request.Body<FBS.Transport.CloseDataProducerRequest>(FBS.Request.Body.Transport_CloseDataProducerRequest);
+                if (!_dataProducers.TryGetValue(body.DataProducerId ?? "", out Data.DataProducer? dp))
+                    throw new MediasoupNotFoundError($"DataProducer not found [method:{request.MethodName}]");
+                RemoveDataProducer(dp);
+                request.Accept();
+                break;
+            }
 
             case FBS.Request.Method.TRANSPORT_CLOSE_DATACONSUMER:
-                throw new MediasoupNotFoundError($"DataConsumer not found [method:{request.MethodName}]");
+            {
+                var body = request.Body<FBS.Transport.CloseDataConsumerRequest>(FBS.Request.Body.Transport_CloseDataConsumerRequest);
+                if (!_dataConsumers.TryGetValue(body.DataConsumerId ?? "", out Data.DataConsumer? dc))
+                    throw new MediasoupNotFoundError($"DataConsumer not found [method:{request.MethodName}]");
+                RemoveDataConsumer(dc);
+                Listener.OnTransportDataConsumerClosed(this, dc);
+                request.Accept();
+                break;
+            }
 
             case FBS.Request.Method.TRANSPORT_PRODUCE_DATA:
+                ProduceData(request);
+                break;
+
             case FBS.Request.Method.TRANSPORT_CONSUME_DATA:
-                throw new MediasoupError($"not implemented yet [method:{request.MethodName}]");
+                ConsumeData(request);
+                break;
 
             default:
                 throw new MediasoupError($"unknown method '{request.MethodName}'");
@@ -339,6 +358,111 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
         };
         request.Accept(FBS.Response.Body.Transport_ConsumeResponse, FBS.Transport.ConsumeResponse.Pack(request.Builder, response).Value);
     }
+
+    // ---- data producers and consumers ----
+
+    private readonly Dictionary<string, Data.DataProducer> _dataProducers = new();
+    private readonly Dictionary<string, Data.DataConsumer> _dataConsumers = new();
+    private readonly SortedDictionary<ushort, Data.DataProducer> _sctpStreamProducers = new();
+
+    private void CheckDataType(bool isSctp, string what)
+    {
+        if (Sctp == null && !Direct)
+            throw new MediasoupError("SCTP not enabled and not a direct Transport");
+        if (isSctp && Sctp == null)
+            throw new MediasoupTypeError($"cannot create a {what} of type 'sctp', SCTP not enabled in this Transport");
+        if (!isSctp && !Direct)
+            throw new MediasoupTypeError($"cannot create a {what} of type 'direct', not a direct Transport");
+    }
+
+    private void ProduceData(ChannelRequest request)
+    {
+        var body = request.Body<FBS.Transport.ProduceDataRequest>(FBS.Request.Body.Transport_ProduceDataRequest);
+        string id = body.DataProducerId ?? throw new MediasoupTypeError("missing dataProducerId");
+        if (_dataProducers.ContainsKey(id))
+            throw new MediasoupError($"a DataProducer with same dataProducerId already exists [method:{request.MethodName}]");
+        CheckDataType(body.Type == FBS.DataProducer.Type.SCTP, "DataProducer");
+        var dp = new Data.DataProducer(Ctx, this, body, MaxReceiveMessageSize != 0 ? MaxReceiveMessageSize : 262144);
+        try
+        {
+            if (dp.SctpStreamParameters is Data.SctpStreamParameters sp)
+            {
+                if (_sctpStreamProducers.ContainsKey(sp.StreamId))
+                    throw new MediasoupError($"streamId already exists in SCTP listener [streamId:{sp.StreamId}]");
+            }
+            Listener.OnTransportNewDataProducer(this, dp);
+        }
+        catch
+        {
+            dp.Close();
+            throw;
+        }
+        if (dp.SctpStreamParameters is Data.SctpStreamParameters p)
+            _sctpStreamProducers[p.StreamId] = dp;
+        _dataProducers.Add(id, dp);
+        request.Accept(FBS.Response.Body.DataProducer_DumpResponse, FBS.DataProducer.DumpResponse.Pack(request.Builder, dp.ToDump()).Value);
+    }
+
+    private void ConsumeData(ChannelRequest request)
+    {
+        var body = request.Body<FBS.Transport.ConsumeDataRequest>(FBS.Request.Body.Transport_ConsumeDataRequest);
+        string id = body.DataConsumerId ?? throw new MediasoupTypeError("missing dataConsumerId");
+        if (_dataConsumers.ContainsKey(id))
+            throw new MediasoupError($"a DataConsumer with same dataConsumerId already exists [method:{request.MethodName}]");
+        CheckDataType(body.Type == FBS.DataConsumer.Type.SCTP, "DataConsumer");
+        Data.DataProducer dp = Listener.GetDataProducerForConsumer(body.DataProducerId ?? "");
+        var dc = new Data.DataConsumer(Ctx, this, body, MaxMessageSize != 0 ? MaxMessageSize : 262144, pipe: IsPipe);
+        try
+        {
+            Listener.OnTransportNewDataConsumer(this, dc, dp);
+        }
+        catch
+        {
+            dc.Close();
+            throw;
+        }
+        _dataConsumers.Add(id, dc);
+        request.Accept(FBS.Response.Body.DataConsumer_DumpResponse, FBS.DataConsumer.DumpResponse.Pack(request.Builder, dc.ToDump()).Value);
+    }
+
+    /// <summary>PipeTransports carry subchannel-encoded messages between routers.</summary>
+    protected virtual bool IsPipe => false;
+
+    private void RemoveDataProducer(Data.DataProducer dp)
+    {
+        _dataProducers.Remove(dp.Id);
+        if (dp.SctpStreamParameters is Data.SctpStreamParameters p)
+            _sctpStreamProducers.Remove(p.StreamId);
+        dp.Close();
+        Listener.OnTransportDataProducerClosed(this, dp);
+    }
+
+    private void RemoveDataConsumer(Data.DataConsumer dc)
+    {
+        _dataConsumers.Remove(dc.Id);
+        dc.Close();
+    }
+
+    public void OnDataProducerPaused(Data.DataProducer producer) => Listener.OnTransportDataProducerPaused(this, producer);
+
+    public void OnDataProducerResumed(Data.DataProducer producer) => Listener.OnTransportDataProducerResumed(this, producer);
+
+    public void OnDataProducerMessage(Data.DataProducer producer, ReadOnlySpan<byte> data, uint ppid,
+        ReadOnlySpan<ushort> subchannels, ushort? requiredSubchannel, ushort? ignoredSubchannel)
+    {
+        List<Data.DataConsumer> consumers = producer.Consumers;
+        for (int i = 0; i < consumers.Count; i++)
+            consumers[i].SendMessage(data, ppid, subchannels, requiredSubchannel, ignoredSubchannel);
+    }
+
+    /// <summary>SCTP delivery for SCTP data consumers: the association plugs in here.</summary>
+    public virtual bool OnDataConsumerSendSctpMessage(Data.DataConsumer consumer, ReadOnlySpan<byte> data, uint ppid, out bool sendBufferFull)
+    {
+        sendBufferFull = false;
+        return false;
+    }
+
+    public void OnDataConsumerDataProducerClosed(Data.DataConsumer consumer) => RemoveDataConsumer(consumer);
 
     private void RemoveProducer(Producer producer)
     {
@@ -579,8 +703,8 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
             ConsumerIds = new List<string>(_consumers.Keys),
             MapSsrcConsumerId = new List<FBS.Common.Uint32StringT>(),
             MapRtxSsrcConsumerId = new List<FBS.Common.Uint32StringT>(),
-            DataProducerIds = new List<string>(),
-            DataConsumerIds = new List<string>(),
+            DataProducerIds = new List<string>(_dataProducers.Keys),
+            DataConsumerIds = new List<string>(_dataConsumers.Keys),
             RecvRtpHeaderExtensions = new FBS.Transport.RecvRtpHeaderExtensionsT
             {
                 Mid = _recvMidId != 0 ? _recvMidId : null,
@@ -604,6 +728,8 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
             dump.SctpState = FBS.SctpAssociation.SctpState.NEW;
             dump.SctpNegotiatedCapabilities = new FBS.SctpAssociation.SctpNegotiatedCapabilitiesT();
             dump.SctpListener = new FBS.Transport.SctpListenerT { StreamIdTable = new List<FBS.Common.Uint16StringT>() };
+            foreach (var kv in _sctpStreamProducers)
+                dump.SctpListener.StreamIdTable.Add(new FBS.Common.Uint16StringT { Key = kv.Key, Value = kv.Value.Id });
         }
         return dump;
     }
@@ -661,6 +787,13 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
         }
         foreach (Producer p in new List<Producer>(_producers.Values))
             RemoveProducer(p);
+        foreach (Data.DataConsumer dc in new List<Data.DataConsumer>(_dataConsumers.Values))
+        {
+            RemoveDataConsumer(dc);
+            Listener.OnTransportDataConsumerClosed(this, dc);
+        }
+        foreach (Data.DataProducer dp in new List<Data.DataProducer>(_dataProducers.Values))
+            RemoveDataProducer(dp);
         CloseSockets();
     }
 
