@@ -32,6 +32,11 @@ internal sealed class SendStreamParams
     public Rtp.Streams.SendStreamStats? Stats;
     public Rtp.Streams.RetransmissionBuffer<StoredPacket>? Retransmission;
     public ushort RtxSeq;
+    // Output sequence numbers continue across pauses and input jumps: out = in + offset,
+    // re-anchored after the last sent one whenever the stream resyncs.
+    public ushort SeqOffset;
+    public ushort LastSentSeq;
+    public bool SyncRequired = true;
 
     public uint EncodingIdx;
     public uint Ssrc;
@@ -198,8 +203,6 @@ internal sealed class Consumer : IRequestHandler
     private CodecKind _codecKind;
     private bool _syncRequired = true;
     private bool _keyFrameRequested;
-    private ushort _seqOffset;
-    private ushort _lastSentSeq;
 
     public ulong PacketsSent { get; private set; }
     public ulong BytesSent { get; private set; }
@@ -214,7 +217,8 @@ internal sealed class Consumer : IRequestHandler
         _codecKind = CodecKinds.FromMimeType(RtpParameters.CodecForEncoding(RtpParameters.Encodings[0]).MimeType.ToString());
         ProducerPaused = producer.Paused;
         // The first sequence number sent is random (1000..32767), like the reference.
-        _lastSentSeq = (ushort)(_ctx.Random.Next(1000, 32768) - 1);
+        foreach (SendStreamParams st in _sendStreams)
+            st.LastSentSeq = (ushort)(_ctx.Random.Next(1000, 32768) - 1);
         ProducerScores = new byte[_consumableEncodings.Count];
         foreach (SendStreamParams st in _sendStreams)
         {
@@ -496,7 +500,15 @@ internal sealed class Consumer : IRequestHandler
                 return;
         }
 
+        SendStreamParams stream = _sendStreams[Type == RtpStreamType.Pipe ? encodingIdx : 0];
         if (_syncRequired)
+        {
+            // Start/resume: every stream re-anchors; video waits for a key frame first.
+            foreach (SendStreamParams st in _sendStreams)
+                st.SyncRequired = true;
+            _syncRequired = false;
+        }
+        if (stream.SyncRequired)
         {
             if (Kind == MediaKind.Video && Type != RtpStreamType.Pipe && !Codec.IsKeyFrame(_codecKind, packet.Payload))
             {
@@ -508,14 +520,12 @@ internal sealed class Consumer : IRequestHandler
                 return;
             }
             _keyFrameRequested = false;
-            // Continue right after the last sequence number sent, whatever the input jumped.
-            _seqOffset = (ushort)(_lastSentSeq + 1 - packet.SequenceNumber);
-            _syncRequired = false;
+            stream.SeqOffset = (ushort)(stream.LastSentSeq + 1 - packet.SequenceNumber);
+            stream.SyncRequired = false;
         }
 
-        ushort seq = (ushort)(packet.SequenceNumber + _seqOffset);
-        _lastSentSeq = seq;
-        SendStreamParams stream = _sendStreams[Type == RtpStreamType.Pipe ? encodingIdx : 0];
+        ushort seq = (ushort)(packet.SequenceNumber + stream.SeqOffset);
+        stream.LastSentSeq = seq;
         var rewrite = new RtpRewrite(Id, stream.Ssrc, seq, packet.Timestamp, stream.PayloadType, _mid);
         _transport!.SendRtpPacket(packet, rewrite);
         PacketsSent++;

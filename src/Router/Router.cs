@@ -110,6 +110,15 @@ internal sealed class Router : IRequestHandler, ITransportListener
             }
 
             case FBS.Request.Method.ROUTER_CREATE_PIPETRANSPORT:
+            {
+                var body = request.Body<FBS.Router.CreatePipeTransportRequest>(FBS.Request.Body.Router_CreatePipeTransportRequest);
+                string id = CheckNewTransportId(body.TransportId, request);
+                var transport = new PipeTransport(_ctx, this, id, body.Options ?? throw new MediasoupTypeError("missing options"));
+                _transports.Add(id, transport);
+                transport.AcceptCreation(request);
+                break;
+            }
+
             case FBS.Request.Method.ROUTER_CREATE_ACTIVESPEAKEROBSERVER:
             case FBS.Request.Method.ROUTER_CREATE_AUDIOLEVELOBSERVER:
                 throw new MediasoupError($"not implemented yet [method:{request.MethodName}]");
