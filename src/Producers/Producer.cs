@@ -127,6 +127,9 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
     /// <summary>Score of each encoding's receive stream, 0 while it has no stream.</summary>
     public byte[] StreamScores { get; }
 
+    /// <summary>RTP observers watching this (audio) producer's levels.</summary>
+    public List<Observers.RtpObserver> Observers { get; } = new();
+
     /// <summary>Consumers of this producer, kept by the router; iterated per packet.</summary>
     public List<Consumer> Consumers { get; } = new();
 
@@ -231,6 +234,12 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
 
         if (Paused)
             return false;
+
+        if (Observers.Count > 0 && _extIds.SsrcAudioLevel != 0 && packet.TryReadSsrcAudioLevel(out byte volume, out _))
+        {
+            foreach (Observers.RtpObserver o in Observers)
+                o.ReceiveAudioLevel(this, volume);
+        }
 
         // Router values: mapped SSRC and payload type, internal extension ids.
         if (!RtpMapping.Codecs.TryGetValue(packet.PayloadType, out byte mappedPt))

@@ -18,7 +18,7 @@ internal sealed class Router : IRequestHandler, ITransportListener
     private readonly WorkerContext _ctx;
     private readonly Func<string, WebRtcServer.WebRtcServer?> _findWebRtcServer;
     private readonly Dictionary<string, Transport> _transports = new();
-    private readonly Dictionary<string, object> _rtpObservers = new();
+    private readonly Dictionary<string, Observers.RtpObserver> _rtpObservers = new();
     private readonly Dictionary<string, Producer> _producers = new();
     private readonly Dictionary<Producer, List<Consumer>> _producerConsumers = new();
     private readonly Dictionary<Consumer, Producer> _consumerProducer = new();
@@ -104,9 +104,31 @@ internal sealed class Router : IRequestHandler, ITransportListener
             case FBS.Request.Method.ROUTER_CLOSE_RTPOBSERVER:
             {
                 var body = request.Body<FBS.Router.CloseRtpObserverRequest>(FBS.Request.Body.Router_CloseRtpObserverRequest);
-                if (!_rtpObservers.ContainsKey(body.RtpObserverId ?? ""))
+                if (!_rtpObservers.Remove(body.RtpObserverId ?? "", out Observers.RtpObserver? observer))
                     throw new MediasoupNotFoundError($"RtpObserver not found [method:{request.MethodName}]");
-                throw new MediasoupError($"not implemented yet [method:{request.MethodName}]");
+                observer.Close();
+                request.Accept();
+                break;
+            }
+
+            case FBS.Request.Method.ROUTER_CREATE_AUDIOLEVELOBSERVER:
+            {
+                var body = request.Body<FBS.Router.CreateAudioLevelObserverRequest>(FBS.Request.Body.Router_CreateAudioLevelObserverRequest);
+                string id = CheckNewObserverId(body.RtpObserverId, request);
+                var o = new Observers.AudioLevelObserver(_ctx, id, FindProducer, body.Options ?? throw new MediasoupTypeError("missing options"));
+                _rtpObservers.Add(id, o);
+                request.Accept();
+                break;
+            }
+
+            case FBS.Request.Method.ROUTER_CREATE_ACTIVESPEAKEROBSERVER:
+            {
+                var body = request.Body<FBS.Router.CreateActiveSpeakerObserverRequest>(FBS.Request.Body.Router_CreateActiveSpeakerObserverRequest);
+                string id = CheckNewObserverId(body.RtpObserverId, request);
+                var o = new Observers.ActiveSpeakerObserver(_ctx, id, FindProducer, body.Options ?? throw new MediasoupTypeError("missing options"));
+                _rtpObservers.Add(id, o);
+                request.Accept();
+                break;
             }
 
             case FBS.Request.Method.ROUTER_CREATE_PIPETRANSPORT:
@@ -119,13 +141,20 @@ internal sealed class Router : IRequestHandler, ITransportListener
                 break;
             }
 
-            case FBS.Request.Method.ROUTER_CREATE_ACTIVESPEAKEROBSERVER:
-            case FBS.Request.Method.ROUTER_CREATE_AUDIOLEVELOBSERVER:
-                throw new MediasoupError($"not implemented yet [method:{request.MethodName}]");
-
             default:
                 throw new MediasoupError($"unknown method '{request.MethodName}'");
         }
+    }
+
+    private Producer? FindProducer(string id) => _producers.TryGetValue(id, out Producer? p) ? p : null;
+
+    private string CheckNewObserverId(string? id, ChannelRequest request)
+    {
+        if (id == null)
+            throw new MediasoupTypeError("missing rtpObserverId");
+        if (_rtpObservers.ContainsKey(id))
+            throw new MediasoupError($"an RtpObserver with same rtpObserverId already exists [method:{request.MethodName}]");
+        return id;
     }
 
     private string CheckNewTransportId(string? id, ChannelRequest request)
@@ -155,7 +184,7 @@ internal sealed class Router : IRequestHandler, ITransportListener
         foreach (var kv in _consumerProducer)
             dump.MapConsumerIdProducerId.Add(new FBS.Common.StringStringT { Key = kv.Key.Id, Value = kv.Value.Id });
         foreach (Producer p in _producers.Values)
-            dump.MapProducerIdObserverIds.Add(new FBS.Common.StringStringArrayT { Key = p.Id, Values = new List<string>() });
+            dump.MapProducerIdObserverIds.Add(new FBS.Common.StringStringArrayT { Key = p.Id, Values = p.Observers.ConvertAll(o => o.Id) });
         foreach (Data.DataProducer dp in _dataProducers.Values)
             dump.MapDataProducerIdDataConsumerIds.Add(new FBS.Common.StringStringArrayT { Key = dp.Id, Values = dp.Consumers.ConvertAll(c => c.Id) });
         foreach (var kv in _dataConsumerProducer)
@@ -178,6 +207,8 @@ internal sealed class Router : IRequestHandler, ITransportListener
         if (!_producerConsumers.Remove(producer, out List<Consumer>? consumers))
             return;
         _producers.Remove(producer.Id);
+        foreach (Observers.RtpObserver o in new List<Observers.RtpObserver>(producer.Observers))
+            o.RemoveProducer(producer);
         producer.Consumers.Clear();
         foreach (Consumer c in consumers)
         {
@@ -297,6 +328,8 @@ internal sealed class Router : IRequestHandler, ITransportListener
         foreach (Transport t in new List<Transport>(_transports.Values))
             t.Close();
         _transports.Clear();
+        foreach (Observers.RtpObserver o in _rtpObservers.Values)
+            o.Close();
         _rtpObservers.Clear();
     }
 }
