@@ -1,0 +1,160 @@
+using System;
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Threading;
+using Mediasoup.Interop.UsrSctp;
+
+namespace Mediasoup.Sctp;
+
+/// <summary>
+/// usrsctp's process-wide state. usrsctp keeps one SCTP stack per process in C globals (one
+/// output callback, one timer wheel, one tick counter, its sysctls), so this is the deliberate
+/// exception to "no mutable statics": initialised once by whichever worker gets here first and
+/// shared by every worker in the process; usrsctp_finish is never called (another worker may
+/// still use it; the OS reclaims it at exit). Associations are found from C through an id
+/// (the AF_CONN address and the socket's ulp_info), never through a raw pointer to a managed
+/// object, so a late callback for a disposed association finds nothing and is dropped.
+/// </summary>
+internal static unsafe class UsrSctpLibrary
+{
+    private static readonly object InitLock = new();
+    private static volatile bool s_initialized;
+
+    private static readonly ConcurrentDictionary<nint, SctpAssociation> Associations = new();
+    private static long s_nextId;
+
+    // usrsctp_handle_timers(elapsed) adds elapsed to one global tick counter and then runs
+    // every due callout of every association in the process, on the calling thread. If each
+    // worker passed "time since *its* last call", ticks would advance once per worker, so the
+    // elapsed time is computed here against one shared last-call time, under a lock that also
+    // serialises concurrent calls from several workers' loops.
+    private static readonly object TimerLock = new();
+    private static long s_lastTimerMs = long.MinValue;
+
+    /// <summary>usrsctp_init_nothreads once per process (no timer or receive threads) and the sysctls; thread-safe, idempotent.</summary>
+    internal static void EnsureInitialized()
+    {
+        if (s_initialized)
+            return;
+        lock (InitLock)
+        {
+            if (s_initialized)
+                return;
+
+            // UDP encapsulation port 0: AF_CONN only, usrsctp opens no sockets of its own.
+            UsrSctp.InitNoThreads(0, &OnConnOutput, 0);
+
+            // As the reference (and the usrsctp-based mediasoup before it): no ECN, PR-SCTP on,
+            // stream reconfiguration on. No AUTH/ASCONF (dcSCTP sends neither), no NR-SACK/PKTDROP.
+            UsrSctp.SysctlSetEcnEnable(0);
+            UsrSctp.SysctlSetPrEnable(1);
+            UsrSctp.SysctlSetReconfigEnable(1);
+            UsrSctp.SysctlSetAsconfEnable(0);
+            UsrSctp.SysctlSetAuthEnable(0);
+            UsrSctp.SysctlSetNrSackEnable(0);
+            UsrSctp.SysctlSetPktDropEnable(0);
+            // Timing as the reference's SctpOptions: RTO 500 ms initial, 400 min, 60 s max;
+            // 8 INIT and 10 data retransmissions; 30 s heartbeat; 200 ms delayed SACK;
+            // initial cwnd 10 MTUs; max burst 4.
+            UsrSctp.SysctlSetRtoInitialDefault(500);
+            UsrSctp.SysctlSetRtoMinDefault(400);
+            UsrSctp.SysctlSetRtoMaxDefault(60_000);
+            UsrSctp.SysctlSetInitRtoMaxDefault(60_000);
+            UsrSctp.SysctlSetInitRtxMaxDefault(8);
+            UsrSctp.SysctlSetAssocRtxMaxDefault(10);
+            UsrSctp.SysctlSetPathRtxMaxDefault(10);
+            UsrSctp.SysctlSetHeartbeatIntervalDefault(30_000);
+            UsrSctp.SysctlSetDelayedSackTimeDefault(200);
+            UsrSctp.SysctlSetInitialCwnd(10);
+            UsrSctp.SysctlSetMaxBurstDefault(4);
+            // usrsctp refuses sends once 512 chunks are queued; with a 2 MB send buffer small
+            // messages would hit that long before the byte limit.
+            UsrSctp.SysctlSetMaxChunksOnQueue(16_384);
+
+            s_initialized = true;
+        }
+    }
+
+    internal static nint Register(SctpAssociation association)
+    {
+        nint id = (nint)Interlocked.Increment(ref s_nextId);
+        Associations[id] = association;
+        return id;
+    }
+
+    internal static void Unregister(nint id) => Associations.TryRemove(id, out _);
+
+    internal static int RegisteredCount => Associations.Count;
+
+    /// <summary>
+    /// Advances usrsctp's timers to <paramref name="nowMs"/> (CLOCK_MONOTONIC ms, the same clock
+    /// in every worker of the process). Due callouts may belong to any worker's association:
+    /// their callbacks only queue work for that association's owner (see SctpAssociation).
+    /// A clock that goes back (a test's fake clock) resynchronises without advancing.
+    /// </summary>
+    internal static void HandleTimers(long nowMs)
+    {
+        lock (TimerLock)
+        {
+            long last = s_lastTimerMs;
+            s_lastTimerMs = nowMs;
+            if (last == long.MinValue || nowMs <= last)
+                return;
+            long elapsed = nowMs - last;
+            UsrSctp.HandleTimers((uint)Math.Min(elapsed, int.MaxValue));
+        }
+    }
+
+    // ---- Callbacks from C: never throw, never call a listener (only queue). ----
+
+    /// <summary>conn_output: an SCTP packet for the association whose id is <paramref name="addr"/>.</summary>
+    [UnmanagedCallersOnly]
+    private static int OnConnOutput(nint addr, void* buffer, nuint length, byte tos, byte setDf)
+    {
+        try
+        {
+            if (buffer != null && length <= int.MaxValue && Associations.TryGetValue(addr, out SctpAssociation? association))
+                association.QueueOutgoingPacket(new ReadOnlySpan<byte>(buffer, (int)length));
+        }
+        catch
+        {
+            // Dropped: SCTP retransmits.
+        }
+        return 0;
+    }
+
+    /// <summary>receive_cb: a message (or part of one, or a notification); we own <paramref name="data"/> (malloc'd).</summary>
+    [UnmanagedCallersOnly]
+    internal static int OnReceive(nint socket, SctpSockStore addr, void* data, nuint length, SctpRcvInfo info, int flags, nint ulpInfo)
+    {
+        try
+        {
+            if (data == null)
+                return 1;
+            if (length <= int.MaxValue && Associations.TryGetValue(ulpInfo, out SctpAssociation? association)
+                && association.QueueReceived(data, (int)length, info.Sid, info.Ppid, flags))
+                return 1;
+            NativeMemory.Free(data);
+        }
+        catch
+        {
+            // Nothing sensible to do; the buffer leaks rather than risk a double free.
+        }
+        return 1;
+    }
+
+    /// <summary>send_cb (threshold 0: after every SACK): free space in the socket's send buffer.</summary>
+    [UnmanagedCallersOnly]
+    internal static int OnSendBufferFree(nint socket, uint sbFree, nint ulpInfo)
+    {
+        try
+        {
+            if (Associations.TryGetValue(ulpInfo, out SctpAssociation? association))
+                association.QueueSendBufferFree(sbFree);
+        }
+        catch
+        {
+        }
+        return 0;
+    }
+}
