@@ -32,6 +32,7 @@ internal static unsafe class UsrSctpLibrary
     private static long s_lastTimerMs = long.MinValue;
 
     /// <summary>usrsctp_init_nothreads once per process (no timer or receive threads) and the sysctls; thread-safe, idempotent.</summary>
+    /// <exception cref="SctpException">libusrsctp cannot be loaded (nothing is initialised; a later call retries).</exception>
     internal static void EnsureInitialized()
     {
         if (s_initialized)
@@ -42,7 +43,15 @@ internal static unsafe class UsrSctpLibrary
                 return;
 
             // UDP encapsulation port 0: AF_CONN only, usrsctp opens no sockets of its own.
-            UsrSctp.InitNoThreads(0, &OnConnOutput, 0);
+            // libusrsctp is bound lazily (no DirectPInvoke): the first SCTP transport loads it.
+            try
+            {
+                UsrSctp.InitNoThreads(0, &OnConnOutput, 0);
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                throw new SctpException($"{Interop.Libraries.UsrSctp} unavailable: {e.Message}");
+            }
 
             // As the reference (and the usrsctp-based mediasoup before it): no ECN, PR-SCTP on,
             // stream reconfiguration on. No AUTH/ASCONF (dcSCTP sends neither), no NR-SACK/PKTDROP.
