@@ -222,6 +222,22 @@ internal sealed class DataConsumer : IRequestHandler
             int off = FBS.DataConsumer.MessageNotification.CreateMessageNotification(b, ppid, vector).Value;
             _ctx.Channel.SendNotification(Id, FBS.Notification.Event.DATACONSUMER_MESSAGE, FBS.Notification.Body.DataConsumer_MessageNotification, off);
         }
+        else if (Pipe && (!subchannels.IsEmpty || required.HasValue || ignored.HasValue))
+        {
+            // Carry the subchannel info across the pipe: only subchannels this pipe subscribes
+            // to (all of them when it subscribes to none).
+            Span<ushort> carried = stackalloc ushort[subchannels.Length];
+            int n = 0;
+            foreach (ushort sc in subchannels)
+            {
+                if (_subchannels.Count == 0 || _subchannels.Contains(sc))
+                    carried[n++] = sc;
+            }
+            byte[] encoded = new byte[SubchannelsCodec.EncodedLength(n, required, ignored) + data.Length];
+            int len = SubchannelsCodec.Encode(encoded, carried[..n], required, ignored, data);
+            if (len < 0 || !_listener.OnDataConsumerSendSctpMessage(this, encoded.AsSpan(0, len), ppid, out _))
+                return;
+        }
         else if (!_listener.OnDataConsumerSendSctpMessage(this, data, ppid, out _))
         {
             return;

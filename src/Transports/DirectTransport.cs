@@ -113,6 +113,11 @@ internal sealed class DirectTransport : Transport
         request.Accept(FBS.Response.Body.DirectTransport_GetStatsResponse, FBS.DirectTransport.GetStatsResponse.Pack(request.Builder, stats).Value);
     }
 
+    protected override void SendSctpData(ReadOnlySpan<byte> packet)
+    {
+        // A direct transport has no SCTP (enabling it is refused at creation).
+    }
+
     protected override void CloseSockets()
     {
     }

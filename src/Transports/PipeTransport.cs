@@ -37,6 +37,7 @@ internal sealed class PipeTransport : Transport, IUdpSocketListener
         _udpSocket = new UdpSocket(ctx.Net, _listenInfo.Bind(ctx), this);
         try
         {
+            CreateSctpAssociation();
             Register();
         }
         catch
@@ -107,6 +108,7 @@ internal sealed class PipeTransport : Transport, IUdpSocketListener
         }
         _tuple = new TransportTuple(_udpSocket.Local, remote, ListenProtocol.Udp, _listenInfo.AnnouncedAddress);
         _connectCalled = true;
+        MaySctpConnect();
         var response = new FBS.PipeTransport.ConnectResponseT { Tuple = _tuple.ToFbs() };
         request.Accept(FBS.Response.Body.PipeTransport_ConnectResponse, FBS.PipeTransport.ConnectResponse.Pack(request.Builder, response).Value);
     }
@@ -142,7 +144,11 @@ internal sealed class PipeTransport : Transport, IUdpSocketListener
             return;
         }
         if (!RtpPacket.IsRtp(data))
-            return; // SCTP over the pipe comes with DataChannels
+        {
+            if (length >= 12 && (length & 3) == 0)
+                ReceiveSctpData(data);
+            return;
+        }
         if (_srtpRecv != null && !_srtpRecv.UnprotectRtp(buffer[..length], out length))
         {
             RtpPacketsDiscarded++;
@@ -192,6 +198,15 @@ internal sealed class PipeTransport : Transport, IUdpSocketListener
             return;
         _udpSocket.CommitSend(length, tuple.Remote);
         CountSent(length);
+    }
+
+    protected override void SendSctpData(ReadOnlySpan<byte> packet)
+    {
+        TransportTuple? tuple = _tuple;
+        if (tuple == null)
+            return;
+        _udpSocket.Send(packet, tuple.Remote);
+        CountSent(packet.Length);
     }
 
     protected override void CloseSockets()

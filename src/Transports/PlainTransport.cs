@@ -62,6 +62,7 @@ internal sealed class PlainTransport : Transport, IUdpSocketListener
         {
             if (_rtcpListenInfo != null)
                 _rtcpUdpSocket = new UdpSocket(ctx.Net, _rtcpListenInfo.Bind(ctx), this);
+            CreateSctpAssociation();
             Register();
         }
         catch
@@ -183,6 +184,7 @@ internal sealed class PlainTransport : Transport, IUdpSocketListener
         _rtcpTuple = rtcpTuple;
         _connectCalled = true;
 
+        MaySctpConnect();
         var response = new FBS.PlainTransport.ConnectResponseT
         {
             Tuple = _tuple?.ToFbs(),
@@ -247,8 +249,20 @@ internal sealed class PlainTransport : Transport, IUdpSocketListener
             ReceiveRtcp(buffer[..length]);
             return;
         }
-        if (onRtcpSocket || !RtpPacket.IsRtp(data))
-            return; // SCTP over plain UDP comes with DataChannels
+        if (onRtcpSocket)
+            return;
+        if (!RtpPacket.IsRtp(data))
+        {
+            // SCTP in plain UDP (RFC 6951 without the UDP encapsulation port dance).
+            if (Sctp == null || length < 12 || (length & 3) != 0)
+                return;
+            if (_tuple != null ? !_tuple.Remote.Equals(remote) : !Comedia)
+                return;
+            if (_tuple == null)
+                LatchTuple(socket, remote, rtcp: false);
+            ReceiveSctpData(data);
+            return;
+        }
         if (_tuple != null ? !_tuple.Remote.Equals(remote) : !Comedia)
             return;
         if (_srtpRecv != null && !_srtpRecv.UnprotectRtp(buffer[..length], out length))
@@ -281,7 +295,17 @@ internal sealed class PlainTransport : Transport, IUdpSocketListener
             // With rtcp-mux the RTCP tuple is the same one.
             if (RtcpMux)
                 _rtcpTuple = tuple;
+            MaySctpConnect();
         }
+    }
+
+    protected override void SendSctpData(ReadOnlySpan<byte> packet)
+    {
+        TransportTuple? tuple = _tuple;
+        if (tuple == null)
+            return;
+        _udpSocket.Send(packet, tuple.Remote);
+        CountSent(packet.Length);
     }
 
     public override void SendRtpPacket(RtpPacket packet, in RtpRewrite rewrite)

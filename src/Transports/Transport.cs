@@ -14,7 +14,7 @@ namespace Mediasoup.Transports;
 /// limits, trace settings, SCTP options, and the common parts of dump and stats. Kinds
 /// add their own sockets, connect() and dump/stats sections.
 /// </summary>
-internal abstract class Transport : IRequestHandler, INotificationHandler, IProducerListener, IConsumerListener, Data.IDataProducerListener, Data.IDataConsumerListener
+internal abstract class Transport : IRequestHandler, INotificationHandler, IProducerListener, IConsumerListener, Data.IDataProducerListener, Data.IDataConsumerListener, Sctp.ISctpAssociationListener
 {
     /// <summary>Bitrate limits (bps) accepted by the set*Bitrate requests.</summary>
     public const ulong AbsoluteMaxBitrate = long.MaxValue - 1;
@@ -400,6 +400,7 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
         if (dp.SctpStreamParameters is Data.SctpStreamParameters p)
             _sctpStreamProducers[p.StreamId] = dp;
         _dataProducers.Add(id, dp);
+        MaySctpConnect();
         request.Accept(FBS.Response.Body.DataProducer_DumpResponse, FBS.DataProducer.DumpResponse.Pack(request.Builder, dp.ToDump()).Value);
     }
 
@@ -422,6 +423,9 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
             throw;
         }
         _dataConsumers.Add(id, dc);
+        if (dc.Type == FBS.DataConsumer.Type.SCTP)
+            dc.SctpAssociationConnected = SctpState == Mediasoup.Sctp.SctpAssociationState.Connected;
+        MaySctpConnect();
         request.Accept(FBS.Response.Body.DataConsumer_DumpResponse, FBS.DataConsumer.DumpResponse.Pack(request.Builder, dc.ToDump()).Value);
     }
 
@@ -432,7 +436,12 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
     {
         _dataProducers.Remove(dp.Id);
         if (dp.SctpStreamParameters is Data.SctpStreamParameters p)
+        {
             _sctpStreamProducers.Remove(p.StreamId);
+            // Incoming stream: tell the peer it is gone (stream reset), as with a closed channel.
+            if (Sctp is { IsDataChannel: true })
+                _sctp?.ResetStream(p.StreamId);
+        }
         dp.Close();
         Listener.OnTransportDataProducerClosed(this, dp);
     }
@@ -440,6 +449,9 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
     private void RemoveDataConsumer(Data.DataConsumer dc)
     {
         _dataConsumers.Remove(dc.Id);
+        if (dc.SctpStreamParameters is Data.SctpStreamParameters p && _sctp != null
+            && _sctp.State == Mediasoup.Sctp.SctpAssociationState.Connected)
+            _sctp.ResetStream(p.StreamId);
         dc.Close();
     }
 
@@ -455,11 +467,181 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
             consumers[i].SendMessage(data, ppid, subchannels, requiredSubchannel, ignoredSubchannel);
     }
 
-    /// <summary>SCTP delivery for SCTP data consumers: the association plugs in here.</summary>
-    public virtual bool OnDataConsumerSendSctpMessage(Data.DataConsumer consumer, ReadOnlySpan<byte> data, uint ppid, out bool sendBufferFull)
+    // ---- SCTP association (usrsctp) ----
+
+    private Sctp.SctpAssociation? _sctp;
+    private LoopTimer? _sctpTimer;
+    private ushort _negotiatedOs, _negotiatedMis;
+    private Data.DataConsumer? _sendingConsumer;
+
+    /// <summary>Creates the association when SCTP is enabled (kinds call it after binding).</summary>
+    protected void CreateSctpAssociation()
+    {
+        if (Sctp == null)
+            return;
+        try
+        {
+            _sctp = new Sctp.SctpAssociation(65535, 65535, (int)Math.Max(Sctp.MaxReceiveMessageSize, 1),
+                (int)Math.Max(Sctp.SendBufferSize, 1), Sctp.IsDataChannel, this, Ctx.Logger);
+        }
+        catch (Exception ex)
+        {
+            throw new MediasoupError($"cannot create the SCTP association: {ex.Message}");
+        }
+        _sctpTimer = Ctx.Loop.CreateTimer(OnSctpTimer);
+    }
+
+    protected Sctp.SctpAssociationState SctpState => _sctp?.State ?? Mediasoup.Sctp.SctpAssociationState.New;
+
+    private void OnSctpTimer()
+    {
+        _sctp?.OnTimer(Ctx.Loop.NowMs);
+        ArmSctpTimer();
+    }
+
+    private void ArmSctpTimer()
+    {
+        if (_sctp == null || _sctpTimer == null)
+            return;
+        long next = _sctp.NextTimerMs;
+        if (next == long.MaxValue)
+            _sctpTimer.Stop();
+        else
+            _sctpTimer.Start(Math.Max(0, next - Ctx.Loop.NowMs));
+    }
+
+    /// <summary>An SCTP packet from the peer (over DTLS, UDP or TCP).</summary>
+    protected void ReceiveSctpData(ReadOnlySpan<byte> packet)
+    {
+        if (_sctp == null)
+            return;
+        _sctp.ProcessSctpData(packet);
+        ArmSctpTimer();
+    }
+
+    /// <summary>Opens the association as client once connected and data channels exist.</summary>
+    protected void MaySctpConnect()
+    {
+        if (_sctp == null || _sctp.State != Mediasoup.Sctp.SctpAssociationState.New || !IsConnected)
+            return;
+        if (_sctpStreamProducers.Count == 0 && !HasSctpDataConsumers())
+            return;
+        _sctp.Connect();
+        ArmSctpTimer();
+    }
+
+    private bool HasSctpDataConsumers()
+    {
+        foreach (Data.DataConsumer dc in _dataConsumers.Values)
+        {
+            if (dc.Type == FBS.DataConsumer.Type.SCTP)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>Kinds carry SCTP packets: DTLS application data, or plain datagrams.</summary>
+    protected abstract void SendSctpData(ReadOnlySpan<byte> packet);
+
+    public void OnSctpAssociationSendData(ReadOnlySpan<byte> packet) => SendSctpData(packet);
+
+    public void OnSctpAssociationStateChanged(Sctp.SctpAssociationState state)
+    {
+        bool connected = state == Mediasoup.Sctp.SctpAssociationState.Connected;
+        foreach (Data.DataConsumer dc in _dataConsumers.Values)
+        {
+            if (dc.Type == FBS.DataConsumer.Type.SCTP)
+                dc.SctpAssociationConnected = connected;
+        }
+        var b = Ctx.Channel.BeginNotification();
+        int off = FBS.Transport.SctpStateChangeNotification.CreateSctpStateChangeNotification(b, (FBS.SctpAssociation.SctpState)(byte)state).Value;
+        Ctx.Channel.SendNotification(Id, FBS.Notification.Event.TRANSPORT_SCTP_STATE_CHANGE, FBS.Notification.Body.Transport_SctpStateChangeNotification, off);
+    }
+
+    public void OnSctpAssociationNegotiatedCapabilities(ushort outboundStreams, ushort inboundStreams)
+    {
+        _negotiatedOs = outboundStreams;
+        _negotiatedMis = inboundStreams;
+        var n = new FBS.Transport.SctpNegotiatedCapabilitiesNotificationT
+        {
+            NegotiatedCapabilities = new FBS.SctpAssociation.SctpNegotiatedCapabilitiesT { NegotiatedMaxOutboundStreams = outboundStreams, NegotiatedMaxInboundStreams = inboundStreams },
+        };
+        var b = Ctx.Channel.BeginNotification();
+        int off = FBS.Transport.SctpNegotiatedCapabilitiesNotification.Pack(b, n).Value;
+        Ctx.Channel.SendNotification(Id, FBS.Notification.Event.TRANSPORT_SCTP_NEGOTIATED_CAPABILITIES,
+            FBS.Notification.Body.Transport_SctpNegotiatedCapabilitiesNotification, off);
+    }
+
+    public void OnSctpAssociationMessageReceived(ushort streamId, uint ppid, ReadOnlySpan<byte> message)
+    {
+        if (!_sctpStreamProducers.TryGetValue(streamId, out Data.DataProducer? dp))
+            return;
+        if (IsPipe && Data.SubchannelsCodec.TryDecode(message, out ReadOnlySpan<byte> payload, out ushort[] subchannels, out ushort? required, out ushort? ignored))
+        {
+            dp.ReceiveMessage(payload, ppid, subchannels, required, ignored);
+            return;
+        }
+        dp.ReceiveMessage(message, ppid, default, null, null);
+    }
+
+    public void OnSctpAssociationInboundStreamsReset(ReadOnlySpan<ushort> streamIds)
+    {
+        // DataChannel mode: the peer closed its channel; our consumer on that stream goes too.
+        if (Sctp is not { IsDataChannel: true })
+            return;
+        foreach (ushort sid in streamIds)
+        {
+            foreach (Data.DataConsumer dc in new List<Data.DataConsumer>(_dataConsumers.Values))
+            {
+                if (dc.SctpStreamParameters?.StreamId == sid)
+                {
+                    RemoveDataConsumer(dc);
+                    Listener.OnTransportDataConsumerClosed(this, dc);
+                }
+            }
+        }
+    }
+
+    public void OnSctpAssociationBufferedAmount(long bufferedAmount)
+    {
+        foreach (Data.DataConsumer dc in _dataConsumers.Values)
+        {
+            if (dc.Type != FBS.DataConsumer.Type.SCTP)
+                continue;
+            uint before = dc.BufferedAmount;
+            dc.BufferedAmount = (uint)Math.Min(bufferedAmount, uint.MaxValue);
+            if (before > dc.BufferedAmountLowThreshold && dc.BufferedAmount <= dc.BufferedAmountLowThreshold)
+                dc.EmitBufferedAmountLow();
+        }
+    }
+
+    public void OnSctpAssociationBufferedAmountLow(long bufferedAmount) => OnSctpAssociationBufferedAmount(bufferedAmount);
+
+    public void OnSctpAssociationSendBufferFull()
+    {
+        if (_sendingConsumer != null)
+            Ctx.Channel.SendNotification(_sendingConsumer.Id, FBS.Notification.Event.DATACONSUMER_SCTP_SENDBUFFER_FULL);
+    }
+
+    public bool OnDataConsumerSendSctpMessage(Data.DataConsumer consumer, ReadOnlySpan<byte> data, uint ppid, out bool sendBufferFull)
     {
         sendBufferFull = false;
-        return false;
+        if (_sctp == null || consumer.SctpStreamParameters is not Data.SctpStreamParameters sp)
+            return false;
+        _sendingConsumer = consumer;
+        Sctp.SctpSendResult result;
+        try
+        {
+            result = _sctp.SendSctpMessage(sp.StreamId, ppid, data, sp.Ordered, sp.MaxPacketLifeTime, sp.MaxRetransmits);
+        }
+        finally
+        {
+            _sendingConsumer = null;
+        }
+        ArmSctpTimer();
+        consumer.BufferedAmount = (uint)Math.Min(_sctp.BufferedAmount, uint.MaxValue);
+        sendBufferFull = result == Mediasoup.Sctp.SctpSendResult.BufferFull;
+        return result == Mediasoup.Sctp.SctpSendResult.Ok;
     }
 
     public void OnDataConsumerDataProducerClosed(Data.DataConsumer consumer) => RemoveDataConsumer(consumer);
@@ -725,8 +907,8 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
         if (Sctp != null)
         {
             dump.SctpParameters = SctpParametersToFbs();
-            dump.SctpState = FBS.SctpAssociation.SctpState.NEW;
-            dump.SctpNegotiatedCapabilities = new FBS.SctpAssociation.SctpNegotiatedCapabilitiesT();
+            dump.SctpState = (FBS.SctpAssociation.SctpState)(byte)SctpState;
+            dump.SctpNegotiatedCapabilities = new FBS.SctpAssociation.SctpNegotiatedCapabilitiesT { NegotiatedMaxOutboundStreams = _negotiatedOs, NegotiatedMaxInboundStreams = _negotiatedMis };
             dump.SctpListener = new FBS.Transport.SctpListenerT { StreamIdTable = new List<FBS.Common.Uint16StringT>() };
             foreach (var kv in _sctpStreamProducers)
                 dump.SctpListener.StreamIdTable.Add(new FBS.Common.Uint16StringT { Key = kv.Key, Value = kv.Value.Id });
@@ -749,7 +931,7 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
     {
         TransportId = Id,
         Timestamp = (ulong)Ctx.Loop.NowMs,
-        SctpState = Sctp != null ? FBS.SctpAssociation.SctpState.NEW : null,
+        SctpState = Sctp != null ? (FBS.SctpAssociation.SctpState)(byte)SctpState : null,
         BytesReceived = BytesReceived,
         RecvBitrate = (ulong)_recvRate.GetRate(Ctx.Loop.NowMs),
         BytesSent = BytesSent,
@@ -794,6 +976,9 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
         }
         foreach (Data.DataProducer dp in new List<Data.DataProducer>(_dataProducers.Values))
             RemoveDataProducer(dp);
+        _sctpTimer?.Stop();
+        _sctp?.Dispose();
+        _sctp = null;
         CloseSockets();
     }
 

@@ -64,6 +64,7 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
                 localPreference -= 100;
             }
             InitIce(options);
+            CreateSctpAssociation();
             Register();
         }
         catch
@@ -82,6 +83,7 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
             throw new MediasoupTypeError("empty iceCandidates");
         _candidates.AddRange(candidates);
         InitIce(options);
+        CreateSctpAssociation();
         Register();
         _server = server;
         server.OnTransportUsernameFragmentAdded(this, IceUsernameFragment);
@@ -172,6 +174,7 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
             return;
         }
         EmitDtlsState(FBS.WebRtcTransport.DtlsState.CONNECTED, remoteCertificatePem);
+        MaySctpConnect();
     }
 
     public void OnDtlsFailed(DtlsTransport transport)
@@ -192,9 +195,12 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
 
     public void OnDtlsSendData(DtlsTransport transport, ReadOnlySpan<byte> datagram) => SendOnSelectedTuple(datagram);
 
-    public void OnDtlsApplicationData(DtlsTransport transport, ReadOnlySpan<byte> data)
+    public void OnDtlsApplicationData(DtlsTransport transport, ReadOnlySpan<byte> data) => ReceiveSctpData(data);
+
+    protected override void SendSctpData(ReadOnlySpan<byte> packet)
     {
-        // SCTP (DataChannels) rides here.
+        if (_dtls?.State == Mediasoup.Dtls.DtlsState.Connected)
+            _dtls.SendApplicationData(packet);
     }
 
     private void OnIceTimer()
