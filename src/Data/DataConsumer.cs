@@ -63,10 +63,10 @@ internal sealed class DataConsumer : IRequestHandler
     public uint BufferedAmountLowThreshold { get; private set; } = 1024;
     public ulong MessagesSent { get; private set; }
     public ulong BytesSent { get; private set; }
-    public bool SctpAssociationConnected { get; set; }
+    public bool SctpAssociationUsable { get; set; }
 
     private bool IsActive => !Paused && !DataProducerPaused && !_closed
-                             && (Type == FBS.DataConsumer.Type.DIRECT || SctpAssociationConnected);
+                             && (Type == FBS.DataConsumer.Type.DIRECT || SctpAssociationUsable);
 
     public FBS.DataConsumer.DumpResponseT ToDump() => new()
     {

@@ -424,7 +424,7 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
         }
         _dataConsumers.Add(id, dc);
         if (dc.Type == FBS.DataConsumer.Type.SCTP)
-            dc.SctpAssociationConnected = SctpState == Mediasoup.Sctp.SctpAssociationState.Connected;
+            dc.SctpAssociationUsable = _sctp != null && SctpState <= Mediasoup.Sctp.SctpAssociationState.Connected;
         MaySctpConnect();
         request.Accept(FBS.Response.Body.DataConsumer_DumpResponse, FBS.DataConsumer.DumpResponse.Pack(request.Builder, dc.ToDump()).Value);
     }
@@ -547,11 +547,12 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
 
     public void OnSctpAssociationStateChanged(Sctp.SctpAssociationState state)
     {
-        bool connected = state == Mediasoup.Sctp.SctpAssociationState.Connected;
+        // While the association is coming up, messages are queued in it rather than dropped.
+        bool usable = state <= Mediasoup.Sctp.SctpAssociationState.Connected;
         foreach (Data.DataConsumer dc in _dataConsumers.Values)
         {
             if (dc.Type == FBS.DataConsumer.Type.SCTP)
-                dc.SctpAssociationConnected = connected;
+                dc.SctpAssociationUsable = usable;
         }
         var b = Ctx.Channel.BeginNotification();
         int off = FBS.Transport.SctpStateChangeNotification.CreateSctpStateChangeNotification(b, (FBS.SctpAssociation.SctpState)(byte)state).Value;

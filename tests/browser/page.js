@@ -52,3 +52,52 @@ window.runTest = async () => {
   });
   return JSON.stringify(out);
 };
+
+// DataChannels: the page produces data on one transport, consumes it back on another and
+// reports what arrived, text and binary, ordered and unordered, up to a large message.
+window.runDataTest = async () => {
+  const signal = (method, data) => window.signal(method, JSON.stringify(data ?? {})).then((r) => JSON.parse(r));
+  const device = new Device();
+  await device.load({ routerRtpCapabilities: await signal('routerRtpCapabilities') });
+  const { send, recv } = await signal('createTransports');
+  const sendTransport = device.createSendTransport(send);
+  const recvTransport = device.createRecvTransport(recv);
+  for (const t of [sendTransport, recvTransport]) {
+    t.on('connect', ({ dtlsParameters }, ok, fail) =>
+      signal('connect', { transportId: t.id, dtlsParameters }).then(ok, fail));
+  }
+  sendTransport.on('producedata', ({ sctpStreamParameters, label, protocol }, ok, fail) =>
+    signal('produceData', { sctpStreamParameters, label, protocol }).then(ok, fail));
+
+  const received = { ordered: [], unordered: 0, binary: 0, bigLength: 0, fromServer: 0 };
+  const channels = [];
+  for (const [label, options] of [['ordered', { ordered: true }], ['unordered', { ordered: false, maxRetransmits: 0 }]]) {
+    const dp = await sendTransport.produceData({ label, ...options });
+    const params = await signal('consumeData', { dataProducerId: dp.id });
+    const dc = await recvTransport.consumeData(params);
+    dc.on('message', (m) => {
+      if (label === 'unordered') { received.unordered++; return; }
+      if (typeof m === 'string') {
+        if (m.startsWith('server-')) received.fromServer++;
+        else received.ordered.push(Number(m));
+      } else if (m.byteLength > 100000) {
+        received.bigLength = m.byteLength;
+      } else {
+        received.binary++;
+      }
+    });
+    channels.push({ dp, dc, label });
+    await new Promise((r) => (dp.readyState === 'open' ? r() : dp.on('open', r)));
+  }
+  const ordered = channels[0].dp;
+  for (let i = 0; i < 200; i++) ordered.send(String(i));
+  for (let i = 0; i < 20; i++) ordered.send(new Uint8Array([1, 2, 3, i]).buffer);
+  ordered.send(new Uint8Array(200000).fill(7).buffer);
+  for (let i = 0; i < 50; i++) channels[1].dp.send(`u${i}`);
+  // The server sends a burst straight from its DataConsumer of the ordered channel.
+  await signal('serverBurst', { dataConsumerId: channels[0].dc.id });
+  await new Promise((r) => setTimeout(r, 3000));
+  const inOrder = received.ordered.every((v, i) => v === i);
+  return JSON.stringify({ orderedCount: received.ordered.length, inOrder, unordered: received.unordered,
+    binary: received.binary, bigLength: received.bigLength, fromServer: received.fromServer });
+};

@@ -56,6 +56,7 @@ const variants = [
   ['UDP', { listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }] }],
   ['TCP only', { listenInfos: [{ protocol: 'tcp', ip: '127.0.0.1' }], enableUdp: false }],
   ['WebRtcServer', { webRtcServer }],
+  ['DataChannel', { listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }], enableSctp: true }, { data: true }],
 ];
 try {
   for (const [label, options, flags = {}] of variants) {
@@ -72,7 +73,7 @@ try {
           for (const dir of ['send', 'recv']) {
             const t = await router.createWebRtcTransport({ ...options, enableTcp: true });
             transports.set(t.id, t);
-            out[dir] = { id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters };
+            out[dir] = { id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters, sctpParameters: t.sctpParameters };
           }
           return JSON.stringify(out);
         }
@@ -96,6 +97,33 @@ try {
           transports.set(c.id, c);
           return JSON.stringify({ id: c.id, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters });
         }
+        case 'produceData': {
+          const t = [...transports.values()][0];
+          const dp = await t.produceData({ sctpStreamParameters: data.sctpStreamParameters, label: data.label, protocol: data.protocol });
+          return JSON.stringify({ id: dp.id });
+        }
+        case 'consumeData': {
+          const t = [...transports.values()][1];
+          const dc = await t.consumeData({ dataProducerId: data.dataProducerId });
+          transports.set(dc.id, dc);
+          return JSON.stringify({ id: dc.id, dataProducerId: dc.dataProducerId, sctpStreamParameters: dc.sctpStreamParameters,
+            label: dc.label, protocol: dc.protocol });
+        }
+        case 'serverBurst': {
+          // Fill the SCTP send buffer from the worker side: some sends are refused
+          // (sctpsendbufferfull) and bufferedamountlow must fire once it drains.
+          const dc = transports.get(data.dataConsumerId);
+          flags.serverBurst = { sent: 0, refused: 0, low: 0 };
+          await dc.setBufferedAmountLowThreshold(64 * 1024);
+          dc.on('bufferedamountlow', () => { flags.serverBurst.low++; });
+          const chunk = 'server-' + 'x'.repeat(60000);
+          const sends = [];
+          for (let i = 0; i < 300; i++) {
+            sends.push(dc.send(chunk).then(() => { flags.serverBurst.sent++; }, () => { flags.serverBurst.refused++; }));
+          }
+          await Promise.all(sends);
+          return '{}';
+        }
         case 'resume':
           await transports.get(data.consumerId).resume();
           return '{}';
@@ -107,12 +135,33 @@ try {
     if (flags.corruptFingerprint) {
       const states = [];
       page.evaluate(() => window.runTest()).catch(() => {});
-      for (let i = 0; i < 100 && !states.length; i++) {
+      for (let i = 0; i < 250 && !states.length; i++) {
         await new Promise((res) => setTimeout(res, 100));
         for (const t of transports.values()) if (t.dtlsState === 'failed') states.push(t.id);
       }
       check(`${label}: DTLS fails and the worker lives on`, states.length > 0 && !worker.died,
         [...transports.values()].map((t) => t.dtlsState).join(','));
+      for (const t of transports.values()) t.close();
+      await page.close();
+      continue;
+    }
+    if (flags.data) {
+      let d;
+      try {
+        d = JSON.parse(await page.evaluate(() => window.runDataTest()));
+      } catch (error) {
+        check(`${label}: browser scenario ran`, false, error.message.split('\n')[0]);
+        await page.close();
+        continue;
+      }
+      const t0 = [...transports.values()].find((t) => t.sctpState !== undefined);
+      check(`${label}: SCTP connected over DTLS`, t0?.sctpState === 'connected', t0?.sctpState);
+      check(`${label}: 200 ordered text messages, in order`, d.orderedCount === 200 && d.inOrder, `${d.orderedCount}, inOrder ${d.inOrder}`);
+      check(`${label}: binary messages and a 200 kB message`, d.binary === 20 && d.bigLength === 200000, `${d.binary}, ${d.bigLength}`);
+      check(`${label}: unordered channel delivers`, d.unordered >= 45, `${d.unordered}`);
+      const b = flags.serverBurst ?? {};
+      check(`${label}: worker-side burst fills the buffer, then bufferedamountlow`, b.refused > 0 && b.low > 0 && d.fromServer === b.sent,
+        `sent ${b.sent}, refused ${b.refused}, low ${b.low}, browser got ${d.fromServer}`);
       for (const t of transports.values()) t.close();
       await page.close();
       continue;
