@@ -543,7 +543,15 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
     /// <summary>Kinds carry SCTP packets: DTLS application data, or plain datagrams.</summary>
     protected abstract void SendSctpData(ReadOnlySpan<byte> packet);
 
-    public void OnSctpAssociationSendData(ReadOnlySpan<byte> packet) => SendSctpData(packet);
+    private readonly Sctp.SctpDataAccounting _sctpAccounting = new();
+
+    public void OnSctpAssociationSendData(ReadOnlySpan<byte> packet)
+    {
+        _sctpAccounting.Sent(packet);
+        SendSctpData(packet);
+        if (_dataConsumers.Count > 0)
+            UpdateBufferedAmounts();
+    }
 
     public void OnSctpAssociationStateChanged(Sctp.SctpAssociationState state)
     {
@@ -603,20 +611,24 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
         }
     }
 
-    public void OnSctpAssociationBufferedAmount(long bufferedAmount)
+    public void OnSctpAssociationBufferedAmount(long bufferedAmount) => UpdateBufferedAmounts();
+
+    /// <summary>bufferedAmount is per association here; each SCTP consumer sees it and gets
+    /// its own low-threshold event when the amount crosses its threshold downwards.</summary>
+    private void UpdateBufferedAmounts()
     {
         foreach (Data.DataConsumer dc in _dataConsumers.Values)
         {
             if (dc.Type != FBS.DataConsumer.Type.SCTP)
                 continue;
             uint before = dc.BufferedAmount;
-            dc.BufferedAmount = (uint)Math.Min(bufferedAmount, uint.MaxValue);
+            dc.BufferedAmount = (uint)Math.Min(_sctpAccounting.NotYetSent, uint.MaxValue);
             if (before > dc.BufferedAmountLowThreshold && dc.BufferedAmount <= dc.BufferedAmountLowThreshold)
                 dc.EmitBufferedAmountLow();
         }
     }
 
-    public void OnSctpAssociationBufferedAmountLow(long bufferedAmount) => OnSctpAssociationBufferedAmount(bufferedAmount);
+    public void OnSctpAssociationBufferedAmountLow(long bufferedAmount) => UpdateBufferedAmounts();
 
     public void OnSctpAssociationSendBufferFull()
     {
@@ -633,14 +645,18 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
         Sctp.SctpSendResult result;
         try
         {
+            // Counted before the call: usrsctp may put the data on the wire inside it.
+            _sctpAccounting.Queued(data.Length);
             result = _sctp.SendSctpMessage(sp.StreamId, ppid, data, sp.Ordered, sp.MaxPacketLifeTime, sp.MaxRetransmits);
+            if (result != Mediasoup.Sctp.SctpSendResult.Ok)
+                _sctpAccounting.Queued(-data.Length);
         }
         finally
         {
             _sendingConsumer = null;
         }
         ArmSctpTimer();
-        consumer.BufferedAmount = (uint)Math.Min(_sctp.BufferedAmount, uint.MaxValue);
+        consumer.BufferedAmount = (uint)Math.Min(_sctpAccounting.NotYetSent, uint.MaxValue);
         sendBufferFull = result == Mediasoup.Sctp.SctpSendResult.BufferFull;
         return result == Mediasoup.Sctp.SctpSendResult.Ok;
     }
