@@ -140,7 +140,9 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
         if (IceState is not (FBS.WebRtcTransport.IceState.CONNECTED or FBS.WebRtcTransport.IceState.COMPLETED))
             return;
         DtlsRole role = DtlsLocalRole == FBS.WebRtcTransport.DtlsRole.CLIENT ? DtlsRole.Client : DtlsRole.Server;
-        if (_dtls.State is Mediasoup.Dtls.DtlsState.Connecting or Mediasoup.Dtls.DtlsState.Connected && _dtls.LocalRole == role)
+        // Start once, or restart only for a role change: a failed or closed session stays so
+        // (a wrong fingerprint must not turn into an endless retry).
+        if (_dtls.State != Mediasoup.Dtls.DtlsState.New && _dtls.LocalRole == role)
             return;
         _dtls.Run(role, Ctx.Loop.NowMs);
         ArmDtlsTimer();
