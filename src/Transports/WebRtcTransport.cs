@@ -116,6 +116,7 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
 
     private DtlsTransport? _dtls;
     private LoopTimer? _dtlsTimer;
+    private DtlsRole? _dtlsRunRole;
 
     private void OnDtlsTimer()
     {
@@ -142,8 +143,9 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
         DtlsRole role = DtlsLocalRole == FBS.WebRtcTransport.DtlsRole.CLIENT ? DtlsRole.Client : DtlsRole.Server;
         // Start once, or restart only for a role change: a failed or closed session stays so
         // (a wrong fingerprint must not turn into an endless retry).
-        if (_dtls.State != Mediasoup.Dtls.DtlsState.New && _dtls.LocalRole == role)
+        if (_dtlsRunRole == role || DtlsState is FBS.WebRtcTransport.DtlsState.FAILED or FBS.WebRtcTransport.DtlsState.CLOSED)
             return;
+        _dtlsRunRole = role;
         _dtls.Run(role, Ctx.Loop.NowMs);
         ArmDtlsTimer();
     }
