@@ -45,8 +45,13 @@ internal sealed class WorkerContext
 
     public void DisposeDtls() => _dtls?.Dispose();
 
-    /// <summary>HMAC-SHA1 for STUN message integrity, shared by the worker's ICE servers.</summary>
-    public Crypto.HmacSha1 StunHmac { get; } = new();
+    private Crypto.HmacSha1? _stunHmac;
+
+    /// <summary>HMAC-SHA1 for STUN message integrity, shared by the worker's ICE servers; made on
+    /// first use so workers without WebRTC transports do not pay for it at start.</summary>
+    public Crypto.HmacSha1 StunHmac => _stunHmac ??= new Crypto.HmacSha1();
+
+    public void DisposeStunHmac() => _stunHmac?.Dispose();
 
     /// <summary>Wall clock (NTP epoch) minus the loop's monotonic clock, in µs: fixed at start so
     /// NTP timestamps in RTCP advance with the loop time.</summary>

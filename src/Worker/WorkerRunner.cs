@@ -72,7 +72,7 @@ internal static class WorkerRunner
             if (!worker.IsClosed)
                 worker.Close();
             ctx.Net.Dispose();
-            ctx.StunHmac.Dispose();
+            ctx.DisposeStunHmac();
             ctx.DisposeDtls();
         }
         return ExitOk;
