@@ -581,9 +581,13 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
             FBS.Notification.Body.Transport_SctpNegotiatedCapabilitiesNotification, off);
     }
 
+    /// <summary>DCEP (RFC 8832) control messages: channels here are pre-negotiated, so a stray
+    /// DATA_CHANNEL_OPEN/ACK is not data and is not forwarded.</summary>
+    private const uint DcepPpid = 50;
+
     public void OnSctpAssociationMessageReceived(ushort streamId, uint ppid, ReadOnlySpan<byte> message)
     {
-        if (!_sctpStreamProducers.TryGetValue(streamId, out Data.DataProducer? dp))
+        if (ppid == DcepPpid || !_sctpStreamProducers.TryGetValue(streamId, out Data.DataProducer? dp))
             return;
         if (IsPipe && Data.SubchannelsCodec.TryDecode(message, out ReadOnlySpan<byte> payload, out ushort[] subchannels, out ushort? required, out ushort? ignored))
         {
