@@ -159,45 +159,16 @@ internal sealed class PipeTransport : Transport, IUdpSocketListener
 
     public override void SendRtpPacket(RtpPacket packet, in RtpRewrite rewrite)
     {
-        TransportTuple? tuple = _tuple;
-        if (tuple == null)
-        {
+        if (_tuple is TransportTuple tuple)
+            SendRtpOverUdp(_udpSocket, tuple.Remote, packet, rewrite, _srtpSend);
+        else
             RtpPacketsNotSent++;
-            return;
-        }
-        Span<byte> slot = _udpSocket.BeginSend();
-        RtpPacket tx = Ctx.Media.TxPacket;
-        if (!packet.CopyTo(slot, tx))
-        {
-            RtpPacketsNotSent++;
-            return;
-        }
-        rewrite.ApplyTo(tx);
-        int length = tx.Length;
-        if (_srtpSend != null && !_srtpSend.ProtectRtp(slot, ref length))
-        {
-            RtpPacketsNotSent++;
-            return;
-        }
-        _udpSocket.CommitSend(length, tuple.Remote);
-        CountSent(length);
-        CountRtpSent(length, rewrite.RtxSsrc != 0);
     }
 
     public override void SendRtcp(ReadOnlySpan<byte> compound)
     {
-        TransportTuple? tuple = _tuple;
-        if (tuple == null)
-            return;
-        Span<byte> slot = _udpSocket.BeginSend();
-        if (compound.Length > slot.Length - SrtpSession.MaxTrailerLength)
-            return;
-        compound.CopyTo(slot);
-        int length = compound.Length;
-        if (_srtpSend != null && !_srtpSend.ProtectRtcp(slot, ref length))
-            return;
-        _udpSocket.CommitSend(length, tuple.Remote);
-        CountSent(length);
+        if (_tuple is TransportTuple tuple)
+            SendRtcpOverUdp(_udpSocket, tuple.Remote, compound, _srtpSend);
     }
 
     protected override void SendSctpData(ReadOnlySpan<byte> packet)

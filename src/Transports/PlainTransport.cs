@@ -310,46 +310,17 @@ internal sealed class PlainTransport : Transport, IUdpSocketListener
 
     public override void SendRtpPacket(RtpPacket packet, in RtpRewrite rewrite)
     {
-        TransportTuple? tuple = _tuple;
-        if (tuple == null)
-        {
+        if (_tuple is TransportTuple tuple)
+            SendRtpOverUdp(_udpSocket, tuple.Remote, packet, rewrite, _srtpSend);
+        else
             RtpPacketsNotSent++;
-            return;
-        }
-        Span<byte> slot = _udpSocket.BeginSend();
-        RtpPacket tx = Ctx.Media.TxPacket;
-        if (!packet.CopyTo(slot, tx))
-        {
-            RtpPacketsNotSent++;
-            return;
-        }
-        rewrite.ApplyTo(tx);
-        int length = tx.Length;
-        if (_srtpSend != null && !_srtpSend.ProtectRtp(slot, ref length))
-        {
-            RtpPacketsNotSent++;
-            return;
-        }
-        _udpSocket.CommitSend(length, tuple.Remote);
-        CountSent(length);
-        CountRtpSent(length, rewrite.RtxSsrc != 0);
     }
 
     public override void SendRtcp(ReadOnlySpan<byte> compound)
     {
         TransportTuple? tuple = RtcpMux ? _tuple : _rtcpTuple;
-        UdpSocket socket = RtcpMux ? _udpSocket : _rtcpUdpSocket!;
-        if (tuple == null)
-            return;
-        Span<byte> slot = socket.BeginSend();
-        if (compound.Length > slot.Length - SrtpSession.MaxTrailerLength)
-            return;
-        compound.CopyTo(slot);
-        int length = compound.Length;
-        if (_srtpSend != null && !_srtpSend.ProtectRtcp(slot, ref length))
-            return;
-        socket.CommitSend(length, tuple.Remote);
-        CountSent(length);
+        if (tuple != null)
+            SendRtcpOverUdp(RtcpMux ? _udpSocket : _rtcpUdpSocket!, tuple.Remote, compound, _srtpSend);
     }
 
     protected override void CloseSockets()

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using Mediasoup.Channel;
 using Mediasoup.Consumers;
 using Mediasoup.Loop;
+using Mediasoup.Net;
 using Mediasoup.Producers;
 using Mediasoup.Rtp;
 using Mediasoup.Worker;
@@ -869,6 +870,43 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
     /// <summary>Sends a copy of packet rewritten for a consumer. Kinds write it straight into
     /// their socket's send slot (copy, rewrite, encrypt in place).</summary>
     public abstract void SendRtpPacket(RtpPacket packet, in RtpRewrite rewrite);
+
+    /// <summary>Builds the consumer's packet straight in the socket's send slot: copy, rewrite,
+    /// encrypt in place, queue for this iteration's sendmmsg.</summary>
+    protected void SendRtpOverUdp(UdpSocket socket, in IpEndpoint remote, RtpPacket packet, in RtpRewrite rewrite, Srtp.SrtpSession? srtp)
+    {
+        Span<byte> slot = socket.BeginSend();
+        RtpPacket tx = Ctx.Media.TxPacket;
+        if (!packet.CopyTo(slot, tx))
+        {
+            RtpPacketsNotSent++;
+            return;
+        }
+        rewrite.ApplyTo(tx);
+        int length = tx.Length;
+        if (srtp != null && !srtp.ProtectRtp(slot, ref length))
+        {
+            RtpPacketsNotSent++;
+            return;
+        }
+        socket.CommitSend(length, remote);
+        CountSent(length);
+        CountRtpSent(length, rewrite.RtxSsrc != 0);
+    }
+
+    /// <summary>RTCP compound to a remote over UDP, SRTCP-protected when a session is given.</summary>
+    protected void SendRtcpOverUdp(UdpSocket socket, in IpEndpoint remote, ReadOnlySpan<byte> compound, Srtp.SrtpSession? srtp)
+    {
+        Span<byte> slot = socket.BeginSend();
+        if (compound.Length > slot.Length - Srtp.SrtpSession.MaxTrailerLength)
+            return;
+        compound.CopyTo(slot);
+        int length = compound.Length;
+        if (srtp != null && !srtp.ProtectRtcp(slot, ref length))
+            return;
+        socket.CommitSend(length, remote);
+        CountSent(length);
+    }
 
     /// <summary>Sends an RTCP compound packet to the remote endpoint.</summary>
     public abstract void SendRtcp(ReadOnlySpan<byte> compound);
