@@ -16,13 +16,13 @@ namespace Mediasoup.Worker;
 internal sealed class WorkerContext
 {
     public WorkerContext(EventLoop loop, Channel.Channel channel, Logger logger, WorkerSettings settings,
-        DtlsCertificate certificate, Random random)
+        DtlsCertificate? certificate, Random random)
     {
         Loop = loop;
         Channel = channel;
         Logger = logger;
         Settings = settings;
-        Certificate = certificate;
+        _certificate = certificate;
         Random = random;
         Ports = new PortManager(n => Random.Next(n));
         Net = new NetIo(loop);
@@ -62,7 +62,13 @@ internal sealed class WorkerContext
     public Channel.Channel Channel { get; }
     public Logger Logger { get; }
     public WorkerSettings Settings { get; }
-    public DtlsCertificate Certificate { get; }
+    private DtlsCertificate? _certificate;
+
+    /// <summary>The worker's DTLS certificate: loaded at start when PEM files were given, else
+    /// generated on first use (OpenSSL then stays unloaded in workers without WebRTC transports).</summary>
+    public DtlsCertificate Certificate => _certificate ??= DtlsCertificate.Generate();
+
+    public void DisposeCertificate() => _certificate?.Dispose();
     public Random Random { get; }
     public HandlerRegistry Registry { get; } = new();
     public PortManager Ports { get; }

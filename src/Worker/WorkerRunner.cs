@@ -40,20 +40,20 @@ internal static class WorkerRunner
         var logger = new Logger(settings.LogLevel, settings.LogTags);
         logger.SetSink(channel);
 
-        DtlsCertificate certificate;
-        try
+        DtlsCertificate? certificate = null;
+        if (settings.DtlsCertificateFile != null)
         {
-            certificate = settings.DtlsCertificateFile != null
-                ? DtlsCertificate.LoadPem(settings.DtlsCertificateFile, settings.DtlsPrivateKeyFile!)
-                : DtlsCertificate.Generate();
-        }
-        catch (DtlsCertificateException ex)
-        {
-            Console.Error.WriteLine($"DTLS certificate error: {ex.Message}");
-            return ExitStartupError;
+            try
+            {
+                certificate = DtlsCertificate.LoadPem(settings.DtlsCertificateFile, settings.DtlsPrivateKeyFile!);
+            }
+            catch (DtlsCertificateException ex)
+            {
+                Console.Error.WriteLine($"DTLS certificate error: {ex.Message}");
+                return ExitStartupError;
+            }
         }
 
-        using (certificate)
         {
             var ctx = new WorkerContext(loop, channel, logger, settings, certificate, new Random());
             var worker = new Worker(ctx, socket, handleSignals: executable);
@@ -74,6 +74,7 @@ internal static class WorkerRunner
             ctx.Net.Dispose();
             ctx.DisposeStunHmac();
             ctx.DisposeDtls();
+            ctx.DisposeCertificate();
         }
         return ExitOk;
     }
