@@ -59,7 +59,7 @@ opts.retries ??= opts.full ? 2 : 1;
 // C++ worker sustains). Full: a ladder, per binary until loss >= 0.5 % or it falls behind.
 opts.rates ??= opts.full
   ? [20e3, 40e3, 60e3, 80e3, 100e3, 125e3, 150e3, 175e3, 200e3, 250e3, 300e3, 350e3, 400e3, 500e3]
-  : [60e3];
+  : [40e3];
 for (const m of opts.modes) if (!['plain', 'srtp'].includes(m)) throw new Error(`mode ${m}?`);
 const MAX_INPUT_PPS = 250e3; // beyond this the generator, not the forwarder, is measured
 const LOSS_OK = 0.1, LOSS_LOOSE = 0.5; // percent
@@ -363,7 +363,7 @@ md.push('## Steps', '',
   '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|');
 for (const r of rows) {
   md.push(`| ${r.who} | ${r.mode} | ${r.n} | ${r.inputPps} | ${kpps(r.fwdPps)} | ${f3(r.lossPct)} | ${f1(r.cpuPct)} | ${f0(r.kPerCpuS)} | ` +
-    `${r.p50us} | ${r.p99us} | ${f1(r.rssMb)} | ${r.ingressDrops}/${r.sinkDrops}/${r.kernelDrops} | ${f0(r.genCpuPct)} | ${f0(r.sinkCpuPct)} |` +
+    `${r.p50us} | ${r.p99us} | ${f1(r.rssMb)} | ${r.ingressDrops}/${r.sinkDrops}/${r.kernelDrops} | ${f0(r.genCpuPct)} | ${f0(r.sinkCpuPct)} | ${f0(r.otherOnFwdPct)}/${f0(r.otherMachinePct)}${r.disturbed ? ' ⚠' : ''} |` +
     `${r.srtpFail ? ` SRTP failures ${r.srtpFail}` : ''}`);
 }
 md.push('');
