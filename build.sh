@@ -180,7 +180,7 @@ case "${1:-build}" in
   build) build_all ;;
   run) build_all; MEDIASOUP_WORKER_BIN="$OUT/mediasoup-worker" "$NODE_BIN" "$HOST_DIR/demo.mjs" ;;
   test) build_all; step_test_deps; step_browser_deps; cmd_test ;;
-  bench) build_all; "$ROOT/bench/run.sh" ;;
+  bench) build_all; shift; "$ROOT/bench/run.sh" "$@" ;;
   deps) step_system_deps; step_npm_deps; step_flatbuffers; step_native ;;
   *) echo "usage: $0 [build|run|test|bench|deps]" >&2; exit 2 ;;
 esac

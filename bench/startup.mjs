@@ -1,55 +1,75 @@
 // Spawn-to-running time and idle RSS of any worker binary, measured through the stock
 // mediasoup host. Usage: node bench/startup.mjs [--worker PATH]... [--runs N]
 // Each --worker is measured in turn (alternating) so machine noise hits all alike.
+// Also a module: bench/load/load.mjs imports measureStartup() for its report.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(root, 'host', 'package.json'));
 
-const args = process.argv.slice(2);
-const workers = [];
-let runs = 30;
-for (let i = 0; i < args.length; i++) {
-  if (args[i] === '--worker') workers.push(path.resolve(args[++i]));
-  else if (args[i] === '--runs') runs = Number(args[++i]);
-  else throw new Error(`unknown argument ${args[i]}`);
-}
-if (workers.length === 0) workers.push(path.join(root, 'out', 'mediasoup-worker'));
-
-function rssKb(pid) {
+export function rssKb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
 }
 
-const median = (xs) => {
+export const median = (xs) => {
+  if (xs.length === 0) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-const results = new Map(workers.map((w) => [w, { startMs: [], rssKb: [] }]));
-// The host reads MEDIASOUP_WORKER_BIN once, at load: pass the binary per worker instead.
-const mediasoup = require('mediasoup');
-
-for (let r = 0; r < runs; r++) {
-  for (const bin of workers) {
-    const t0 = process.hrtime.bigint();
-    const worker = await mediasoup.createWorker({ workerBin: bin, logLevel: 'error' });
-    const t1 = process.hrtime.bigint();
-    results.get(bin).startMs.push(Number(t1 - t0) / 1e6);
-    if (r < 5) {
-      await new Promise((res) => setTimeout(res, 300));
-      results.get(bin).rssKb.push(rssKb(worker.pid));
+/**
+ * Starts and closes each binary `runs` times, alternating. Returns, per binary (in order),
+ * { bin, startMs: [..], rssKb: [..], medianMs, minMs, idleRssMb }. RSS is read 300 ms after
+ * start, on the first 5 runs.
+ */
+export async function measureStartup(workers, runs = 30) {
+  // The host reads MEDIASOUP_WORKER_BIN once, at load: pass the binary per worker instead.
+  const mediasoup = require('mediasoup');
+  const results = workers.map((bin) => ({ bin, startMs: [], rssKb: [] }));
+  for (let r = 0; r < runs; r++) {
+    for (const res of results) {
+      const t0 = process.hrtime.bigint();
+      const worker = await mediasoup.createWorker({ workerBin: res.bin, logLevel: 'error' });
+      const t1 = process.hrtime.bigint();
+      res.startMs.push(Number(t1 - t0) / 1e6);
+      if (r < 5) {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        res.rssKb.push(rssKb(worker.pid));
+      }
+      worker.close();
+      await new Promise((resolve) => worker.on('subprocessclose', resolve));
     }
-    worker.close();
-    await new Promise((res) => worker.on('subprocessclose', res));
   }
+  for (const res of results) {
+    res.medianMs = median(res.startMs);
+    res.minMs = Math.min(...res.startMs);
+    res.idleRssMb = median(res.rssKb) / 1024;
+  }
+  return results;
 }
 
-console.log('| worker | spawn→running median ms | min ms | idle RSS MB |');
-console.log('|---|---:|---:|---:|');
-for (const [bin, { startMs, rssKb: rss }] of results) {
-  console.log(`| ${bin} | ${median(startMs).toFixed(1)} | ${Math.min(...startMs).toFixed(1)} | ${(median(rss) / 1024).toFixed(1)} |`);
+export function startupTable(results, labels) {
+  const lines = ['| worker | spawn→running median ms | min ms | idle RSS MB |', '|---|---:|---:|---:|'];
+  results.forEach((res, i) => {
+    const name = labels ? `${labels[i]}: ${res.bin}` : res.bin;
+    lines.push(`| ${name} | ${res.medianMs.toFixed(1)} | ${res.minMs.toFixed(1)} | ${res.idleRssMb.toFixed(1)} |`);
+  });
+  return lines.join('\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const args = process.argv.slice(2);
+  const workers = [];
+  let runs = 30;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--worker') workers.push(path.resolve(args[++i]));
+    else if (args[i] === '--runs') runs = Number(args[++i]);
+    else throw new Error(`unknown argument ${args[i]}`);
+  }
+  if (workers.length === 0) workers.push(path.join(root, 'out', 'mediasoup-worker'));
+  console.log(startupTable(await measureStartup(workers, runs)));
 }
