@@ -575,19 +575,16 @@ internal sealed class Consumer : IRequestHandler
 
     private unsafe void Store(SendStreamParams stream, RtpPacket packet, ushort seq)
     {
-        byte* buf = _ctx.Net.Pool.Rent();
-        if (packet.Length > Net.PacketBufferPool.BufferSize)
-        {
-            _ctx.Net.Pool.Return(buf);
+        // One stored copy per producer packet, shared by every consumer that keeps it.
+        byte* shared = _ctx.Media.SharedStoreFor(packet, _ctx.Net.Pool);
+        if (shared == null)
             return;
-        }
-        packet.Data.CopyTo(new Span<byte>(buf, packet.Length));
-        var stored = new StoredPacket { Data = (nint)buf, Length = packet.Length, OutputSeq = seq };
+        var stored = new StoredPacket { Data = (nint)shared, Length = packet.Length, OutputSeq = seq };
         if (!stream.Retransmission!.Insert(seq, packet.Timestamp, stored))
-            _ctx.Net.Pool.Return(buf);
+            SharedPacketStore.Release(shared, _ctx.Net.Pool);
     }
 
-    private unsafe void ReleaseStored(StoredPacket p) => _ctx.Net.Pool.Return((byte*)p.Data);
+    private unsafe void ReleaseStored(StoredPacket p) => SharedPacketStore.Release((byte*)p.Data, _ctx.Net.Pool);
 
     /// <summary>A NACK from the receiving endpoint: resend what we still have (as RTX when
     /// negotiated), at most once per RTT per packet.</summary>
@@ -607,7 +604,7 @@ internal sealed class Consumer : IRequestHandler
             stream.Stats.CountRetransmitted(n, first);
             for (int k = 0; k < n; k++)
             {
-                if (!view.TryParse((byte*)found[k].Data, found[k].Length, Net.PacketBufferPool.BufferSize))
+                if (!view.TryParse(SharedPacketStore.PacketOf((byte*)found[k].Data), found[k].Length, SharedPacketStore.Capacity))
                     continue;
                 ushort outSeq = found[k].OutputSeq;
                 var rewrite = stream.RtxSsrc != 0

@@ -713,8 +713,16 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
         if (!producer.ReceiveRtpPacket(packet))
             return;
         List<Consumer> consumers = producer.Consumers;
-        for (int i = 0; i < consumers.Count; i++)
-            consumers[i].SendRtpPacket(packet);
+        try
+        {
+            for (int i = 0; i < consumers.Count; i++)
+                consumers[i].SendRtpPacket(packet);
+        }
+        finally
+        {
+            // Drop the fan-out's own reference to the shared stored copy (consumers keep theirs).
+            Ctx.Media.ReleaseCurrent(Ctx.Net.Pool);
+        }
     }
 
     private Producer? FindProducer(RtpPacket packet)

@@ -34,6 +34,38 @@ internal sealed class WorkerContext
         public readonly Rtp.RtpPacket RxPacket = new();
         public readonly Rtp.RtpPacket TxPacket = new();
         public readonly Rtp.RtpPacket RetransmitPacket = new();
+
+        // The stored copy of the packet being fanned out (made by the first consumer that
+        // keeps it); reset by the transport before and after each fan-out.
+        private unsafe byte* _currentStore;
+        private Rtp.RtpPacket? _currentStorePacket;
+
+        /// <summary>The shared stored copy of packet, with one more reference for the caller.</summary>
+        public unsafe byte* SharedStoreFor(Rtp.RtpPacket packet, Net.PacketBufferPool pool)
+        {
+            if (_currentStore != null && _currentStorePacket == packet)
+            {
+                Consumers.SharedPacketStore.AddRef(_currentStore);
+                return _currentStore;
+            }
+            byte* created = Consumers.SharedPacketStore.Create(packet, pool);
+            if (created == null)
+                return null;
+            // The slot keeps a reference of its own until the fan-out ends.
+            Consumers.SharedPacketStore.AddRef(created);
+            ReleaseCurrent(pool);
+            _currentStore = created;
+            _currentStorePacket = packet;
+            return created;
+        }
+
+        public unsafe void ReleaseCurrent(Net.PacketBufferPool pool)
+        {
+            if (_currentStore != null)
+                Consumers.SharedPacketStore.Release(_currentStore, pool);
+            _currentStore = null;
+            _currentStorePacket = null;
+        }
     }
 
     public MediaScratch Media { get; } = new();
