@@ -169,6 +169,32 @@ public sealed class EventLoop : IDisposable
     /// actions: where batched sends are flushed.</summary>
     public void AddIterationEndHook(Action hook) => _iterationEndHooks.Add(hook);
 
+    private Action<Exception>? _onUnhandled;
+
+    /// <summary>
+    /// Last line of defence: an exception escaping an fd handler or a timer (a bug, since input
+    /// errors are handled where they occur) is reported here and the loop goes on, so no packet
+    /// or peer can take the worker down. Without a handler such exceptions propagate.
+    /// </summary>
+    public void SetUnhandledExceptionHandler(Action<Exception>? handler) => _onUnhandled = handler;
+
+    private void Invoke(IIoHandler handler, IoEvents events)
+    {
+        if (_onUnhandled == null)
+        {
+            handler.OnIoReady(events);
+            return;
+        }
+        try
+        {
+            handler.OnIoReady(events);
+        }
+        catch (Exception ex)
+        {
+            _onUnhandled(ex);
+        }
+    }
+
     /// <summary>Makes <see cref="Run"/> return after the current iteration.</summary>
     public void Stop() => _stopping = true;
 
@@ -200,7 +226,7 @@ public sealed class EventLoop : IDisposable
             IoWatch? w = _slots[slot];
             if (w == null || w.Token != token || !w.IsActive)
                 continue; // the watch went away earlier in this batch
-            w.Handler.OnIoReady(_ready[i].Events);
+            Invoke(w.Handler, _ready[i].Events);
         }
 
         if (_rescheduled.Count > 0)
@@ -213,12 +239,12 @@ public sealed class EventLoop : IDisposable
                 if (!w.Rescheduled || !w.IsActive)
                     continue;
                 w.Rescheduled = false;
-                w.Handler.OnIoReady(IoEvents.Readable | IoEvents.Writable);
+                Invoke(w.Handler, IoEvents.Readable | IoEvents.Writable);
             }
             _rescheduledRun.Clear();
         }
 
-        _timers.RunDue(_nowMs);
+        _timers.RunDue(_nowMs, _onUnhandled);
 
         int deferred = _deferred.Count;
         while (deferred-- > 0)

@@ -79,7 +79,7 @@ internal sealed class TimerHeap
 
     /// <summary>Fires every timer due at nowMs. Timers started from callbacks with a zero
     /// timeout wait for the next call, so a callback cannot starve the loop.</summary>
-    public void RunDue(long nowMs)
+    public void RunDue(long nowMs, Action<Exception>? onUnhandled = null)
     {
         long limit = _sequence;
         while (_count > 0)
@@ -90,7 +90,19 @@ internal sealed class TimerHeap
             RemoveAt(0);
             if (t.RepeatMs > 0)
                 Schedule(t, nowMs + t.RepeatMs);
-            t.Fire();
+            if (onUnhandled == null)
+            {
+                t.Fire();
+                continue;
+            }
+            try
+            {
+                t.Fire();
+            }
+            catch (Exception ex)
+            {
+                onUnhandled(ex);
+            }
         }
     }
 

@@ -56,6 +56,7 @@ internal static class WorkerRunner
 
         {
             var ctx = new WorkerContext(loop, channel, logger, settings, certificate, new Random());
+            loop.SetUnhandledExceptionHandler(ex => logger.Error($"Worker | unexpected {ex.GetType().Name} in the event loop (ignored): {ex.Message}"));
             var worker = new Worker(ctx, socket, handleSignals: executable);
             worker.Start();
 
