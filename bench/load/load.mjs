@@ -63,6 +63,7 @@ opts.rates ??= opts.full
 for (const m of opts.modes) if (!['plain', 'srtp'].includes(m)) throw new Error(`mode ${m}?`);
 const MAX_INPUT_PPS = 250e3; // beyond this the generator, not the forwarder, is measured
 const LOSS_OK = 0.1, LOSS_LOOSE = 0.5; // percent
+const KEEP_UP = 0.97; // a step counts as sustained when the sink gets >= 97 % of N x input
 const SUITE = 'AES_CM_128_HMAC_SHA1_80';
 const SSRC = 0x0B0B0B0B;
 const labels = opts.workers.map((_, i) => String.fromCharCode(65 + i)); // A, B, ...
@@ -167,9 +168,10 @@ function consumerCaps(caps) {
 }
 
 async function setupWorkerScenario(w, mode, n) {
+  const worker = await startWorker(w);
   const srtp = mode === 'srtp';
   const srtpOpts = srtp ? { enableSrtp: true, srtpCryptoSuite: SUITE } : {};
-  const router = await w.worker.createRouter({
+  const router = await worker.createRouter({
     mediaCodecs: [{ kind: 'video', mimeType: 'video/VP8', clockRate: 90000 }],
   });
   const ingress = await router.createPlainTransport({
@@ -210,7 +212,7 @@ async function setupWorkerScenario(w, mode, n) {
     ...(srtp ? ['--srtp-key', genKey.toString('hex')] : []),
   ]);
   return {
-    pid: w.worker.pid, sink, gen, ingressPort,
+    pid: worker.pid, sink, gen, ingressPort,
     // Worker-side counters of the ingress and the first consumer (--debug-stats).
     async stats() {
       return {
@@ -218,7 +220,13 @@ async function setupWorkerScenario(w, mode, n) {
         egress: await egress[0].transport.getStats(), consumer: await egress[0].consumer.getStats(),
       };
     },
-    async close() { await gen.close(); await sink.close(); router.close(); },
+    async close() {
+      await gen.close();
+      await sink.close();
+      const closed = new Promise((r) => worker.on('subprocessclose', r));
+      worker.close();
+      await closed;
+    },
   };
 }
 
@@ -274,19 +282,30 @@ async function runStep(sc, n, rate) {
   };
 }
 const disturbed = (r) => r.otherOnFwdPct > 10 || r.otherMachinePct > 30 || r.stealPct > 5;
-/** A step, retried when something else disturbed it; keeps the least disturbed attempt. */
+const interference = (r) => r.otherOnFwdPct + r.otherMachinePct;
+/**
+ * A step, retried (up to --retries times) when something else disturbed it or when it lost
+ * packets (losses on this VM also come from stalls of the whole machine, so a failure is
+ * confirmed before the sweep stops). Keeps the attempt with the least loss, then the least
+ * disturbed one.
+ */
 async function measuredStep(sc, n, rate) {
   let best = null;
   for (let attempt = 0; attempt <= opts.retries; attempt++) {
     const r = await runStep(sc, n, rate);
-    r.attempts = attempt + 1;
-    if (!best || r.otherOnFwdPct + r.otherMachinePct < best.otherOnFwdPct + best.otherMachinePct) best = { ...r };
+    const lossy = r.lossPct >= LOSS_OK;
+    const better = !best || (Math.min(r.lossPct, LOSS_OK) < Math.min(best.lossPct, LOSS_OK)) ||
+      (Math.min(r.lossPct, LOSS_OK) === Math.min(best.lossPct, LOSS_OK) && interference(r) < interference(best));
+    if (better) best = { ...r, disturbed: disturbed(r) };
     best.attempts = attempt + 1;
-    if (!disturbed(r)) return best;
-    log(`step disturbed (other on forwarder core ${r.otherOnFwdPct.toFixed(0)} %, elsewhere ${r.otherMachinePct.toFixed(0)} %, steal ${r.stealPct.toFixed(0)} %)${attempt < opts.retries ? ': again' : ''}`);
+    if (!disturbed(r) && !lossy) return best;
+    const why = lossy ? `loss ${r.lossPct.toFixed(3)} %` : '';
+    const dist = disturbed(r)
+      ? `other on forwarder core ${r.otherOnFwdPct.toFixed(0)} %, elsewhere ${r.otherMachinePct.toFixed(0)} %, steal ${r.stealPct.toFixed(0)} %`
+      : '';
+    log(`step ${[why, dist].filter(Boolean).join('; ')}${attempt < opts.retries ? ': again' : ''}`);
     await sleep(1000);
   }
-  best.disturbed = true;
   return best;
 }
 
@@ -300,12 +319,14 @@ log(`startup: ${opts.startupRuns} runs per binary`);
 const startup = await measureStartup(opts.workers, opts.startupRuns);
 
 const mediasoup = require('mediasoup');
-const workers = [];
-for (const [i, bin] of opts.workers.entries()) {
-  const worker = await mediasoup.createWorker({ workerBin: bin, logLevel: 'error' });
-  worker.on('died', (e) => log(`worker ${labels[i]} died: ${e}`));
+// A fresh worker per binary and scenario: RSS then belongs to that scenario alone (a worker's
+// pools do not shrink after a bigger one).
+const workers = opts.workers.map((bin, i) => ({ label: labels[i], bin }));
+async function startWorker(w) {
+  const worker = await mediasoup.createWorker({ workerBin: w.bin, logLevel: 'error' });
+  worker.on('died', (e) => log(`worker ${w.label} died: ${e}`));
   pinPid(worker.pid, FWD_CPU);
-  workers.push({ label: labels[i], bin, worker });
+  return worker;
 }
 
 const rows = []; // every step: { who, mode, n, ...runStep }
@@ -338,7 +359,6 @@ for (const { kind, mode, n } of plan) {
     for (const side of sides) await side.sc.close();
   }
 }
-for (const w of workers) w.worker.close();
 
 // ------------------------------------------------------------------ report
 const md = [];
@@ -372,7 +392,10 @@ md.push('');
 function summarize(who, mode, n) {
   const steps = rows.filter((r) => r.who === who && r.mode === mode && r.n === n);
   if (!steps.length) return null;
-  const okBy = (lim) => steps.filter((r) => r.lossPct < lim).sort((a, b) => b.fwdPps - a.fwdPps)[0];
+  // Sustained: loss under the limit and keeping up with the input (a forwarder at 100 % CPU
+  // can lose nothing in the window while its ingress queue, and the latency, grow).
+  const okBy = (lim) => steps.filter((r) => r.lossPct < lim && r.fwdPps >= KEEP_UP * r.targetFwdPps)
+    .sort((a, b) => b.fwdPps - a.fwdPps)[0];
   const best = okBy(LOSS_OK), loose = okBy(LOSS_LOOSE);
   // Efficiency: at the highest step without loss (fixed costs amortised like in production).
   const swept = steps.some((r) => r.lossPct >= LOSS_LOOSE || r.fwdPps < 0.9 * r.targetFwdPps);
@@ -389,7 +412,7 @@ const sumLine = (s, c) => {
     `${s.p99} | ${f1(s.rss)} | ${c ? ratio(s.max01, c.max01) : '–'} | ${c ? ratio(s.eff, c.eff) : '–'} |`;
 };
 md.push('## Summary', '',
-  `max fwd = highest forwarded rate stepped through with loss < ${LOSS_OK} % (resp. < ${LOSS_LOOSE} %); ` +
+  `max fwd = highest forwarded rate stepped through with loss < ${LOSS_OK} % (resp. < ${LOSS_LOOSE} %) and at least ${KEEP_UP * 100} % of N × input forwarded; ` +
   'k/CPU-s, CPU, p99 and RSS at that step; "of ceiling" = the same against the relay at that N (plain).', '',
   `| who | mode | N | max fwd kpps < ${LOSS_OK} % | max fwd kpps < ${LOSS_LOOSE} % | k/CPU-s | CPU % | p99 µs | RSS MB | max vs ceiling | k/CPU-s vs ceiling |`,
   '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
