@@ -6,7 +6,7 @@
 //
 //   node bench/load/load.mjs [--worker PATH]... [--full] [--n 1,10,50] [--modes plain,srtp]
 //        [--rates K,K,..] [--warmup-ms MS] [--measure-ms MS] [--no-ceiling]
-//        [--startup-runs N] [--out DIR] [--tag NAME]
+//        [--startup-runs N] [--out DIR] [--tag NAME] [--retries N] [--sink-wake-us US] [--debug-stats]
 //
 // --rates: forwarded-packet targets in k packets/s (input rate = target / N).
 // Default (short): one step per scenario. --full: a sweep per scenario up to saturation.
@@ -29,7 +29,7 @@ const require = createRequire(path.join(root, 'host', 'package.json'));
 const args = process.argv.slice(2);
 const opts = {
   workers: [], full: false, ns: null, modes: ['plain', 'srtp'], rates: null, warmupMs: null, measureMs: null,
-  ceiling: true, startupRuns: null, retries: null, out: path.join(root, 'bench', 'results'), tag: null,
+  ceiling: true, startupRuns: null, retries: null, sinkWakeUs: 250, out: path.join(root, 'bench', 'results'), tag: null,
 };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
@@ -47,6 +47,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--tag') opts.tag = val();
   else if (a === '--debug-stats') opts.debugStats = true;
   else if (a === '--retries') opts.retries = Number(val());
+  else if (a === '--sink-wake-us') opts.sinkWakeUs = Number(val());
   else throw new Error(`unknown argument ${a}`);
 }
 if (opts.workers.length === 0) opts.workers.push(path.join(root, 'out', 'mediasoup-worker'));
@@ -191,7 +192,7 @@ async function setupWorkerScenario(w, mode, n) {
     },
   });
   const sinkPort = await freePort();
-  const sink = helper('sink', ['--port', sinkPort, '--cpu', SINK_CPU]);
+  const sink = helper('sink', ['--port', sinkPort, '--cpu', SINK_CPU, '--wake-us', opts.sinkWakeUs]);
   const caps = consumerCaps(router.rtpCapabilities);
   const egress = [];
   for (let i = 0; i < n; i++) {
@@ -233,7 +234,7 @@ async function setupWorkerScenario(w, mode, n) {
 async function setupCeilingScenario(n) {
   const sinkPort = await freePort();
   const relayPort = await freePort();
-  const sink = helper('sink', ['--port', sinkPort, '--cpu', SINK_CPU]);
+  const sink = helper('sink', ['--port', sinkPort, '--cpu', SINK_CPU, '--wake-us', opts.sinkWakeUs]);
   const relay = helper('relay', ['--port', relayPort, '--dst', `127.0.0.1:${sinkPort}`, '--fanout', n, '--cpu', FWD_CPU]);
   const gen = helper('gen', ['--dst', `127.0.0.1:${relayPort}`, '--src-port', await freePort(), '--ssrc', SSRC, '--cpu', GEN_CPU]);
   await new Promise((r) => setTimeout(r, 100));
@@ -368,7 +369,8 @@ md.push(`# Load benchmark ${stamp}`, '');
 md.push(`${opts.full ? 'Full sweep' : 'Short run'}: warm-up ${opts.warmupMs} ms, measured ${opts.measureMs} ms per step; ` +
   `${cpuModel}, ${ncpu} CPUs, kernel ${os.release()}; forwarder pinned to CPU ${FWD_CPU}, generator CPU ${GEN_CPU}, sink CPU ${SINK_CPU}` +
   `${pinned ? '' : ' (not pinned: one CPU)'}; net.core.rmem_max ${sysctl('net.core.rmem_max')}. ` +
-  'Video-like RTP, 1200 B, VP8; consumers without transport-cc/REMB/abs-send-time.', '');
+  'Video-like RTP, 1200 B, VP8; consumers without transport-cc/REMB/abs-send-time; ' +
+  `sink ${opts.sinkWakeUs > 0 ? `drains every ${opts.sinkWakeUs} µs (no per-packet wake-ups charged to the forwarder)` : 'woken by the packets'}.`, '');
 md.push('## Binaries', '', startupTable(startup, labels), '');
 md.push('| worker | binary size MB |', '|---|---:|');
 for (const [i, bin] of opts.workers.entries()) md.push(`| ${labels[i]} | ${(fs.statSync(bin).size / 1048576).toFixed(1)} |`);
