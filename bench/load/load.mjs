@@ -378,7 +378,7 @@ md.push('');
 
 md.push('## Steps', '',
   'fwd = packets/s counted at the sink; CPU = forwarder utime+stime over the window (100 % = one core); ' +
-  'k/CPU-s = forwarded packets per forwarder CPU-second; latency = sink receive − generator send (CLOCK_MONOTONIC); ' +
+  'k/CPU-s = forwarded packets per forwarder CPU-second; latency = arrival in the sink socket (kernel timestamp) − generator send stamp (CLOCK_MONOTONIC); ' +
   'drops = kernel drops at the forwarder ingress socket / at the sink socket / anywhere (UDP RcvbufErrors + loopback backlog); ' +
   'other = CPU used by anything else on the forwarder core / on the whole machine (⚠: still disturbed after retries).', '',
   '| who | mode | N | input pps | fwd kpps | loss % | CPU % | k/CPU-s | p50 µs | p99 µs | RSS MB | drops in/sink/all | gen CPU % | sink CPU % | other % fwd core/machine |',
@@ -484,11 +484,11 @@ if (gnuplot.status === 0) {
   }
   fs.writeFileSync(`${base}.dat`, dat.join('\n'));
   const gp = [
-    `set terminal pngcairo size ${600 * opts.modes.length},480 font ",9"`,
+    `set terminal pngcairo size ${600 * opts.modes.length},560 font ",9"`,
     `set output '${base}.png'`,
     `set multiplot layout 1,${opts.modes.length} title 'Forwarder CPU vs forwarded packets (${stamp})'`,
     'set xlabel "forwarded k packets/s"', 'set ylabel "forwarder CPU % (one core = 100)"',
-    'set key top left', 'set grid', 'set yrange [0:110]', 'set xrange [0:*]',
+    'set key below maxrows 3', 'set grid', 'set yrange [0:110]', 'set xrange [0:*]',
   ];
   for (const { mode, list } of series) {
     gp.push(`set title '${mode}'`);
