@@ -6,7 +6,7 @@
 //
 //   node bench/load/load.mjs [--worker PATH]... [--full] [--n 1,10,50] [--modes plain,srtp]
 //        [--rates K,K,..] [--warmup-ms MS] [--measure-ms MS] [--no-ceiling]
-//        [--startup-runs N] [--out DIR] [--tag NAME]
+//        [--startup-runs N] [--out DIR] [--tag NAME] [--retries N] [--sink-wake-us US] [--debug-stats]
 //
 // --rates: forwarded-packet targets in k packets/s (input rate = target / N).
 // Default (short): one step per scenario. --full: a sweep per scenario up to saturation.
@@ -29,7 +29,7 @@ const require = createRequire(path.join(root, 'host', 'package.json'));
 const args = process.argv.slice(2);
 const opts = {
   workers: [], full: false, ns: null, modes: ['plain', 'srtp'], rates: null, warmupMs: null, measureMs: null,
-  ceiling: true, startupRuns: null, retries: null, out: path.join(root, 'bench', 'results'), tag: null,
+  ceiling: true, startupRuns: null, retries: null, sinkWakeUs: 250, out: path.join(root, 'bench', 'results'), tag: null,
 };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
@@ -47,6 +47,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--tag') opts.tag = val();
   else if (a === '--debug-stats') opts.debugStats = true;
   else if (a === '--retries') opts.retries = Number(val());
+  else if (a === '--sink-wake-us') opts.sinkWakeUs = Number(val());
   else throw new Error(`unknown argument ${a}`);
 }
 if (opts.workers.length === 0) opts.workers.push(path.join(root, 'out', 'mediasoup-worker'));
@@ -63,6 +64,7 @@ opts.rates ??= opts.full
 for (const m of opts.modes) if (!['plain', 'srtp'].includes(m)) throw new Error(`mode ${m}?`);
 const MAX_INPUT_PPS = 250e3; // beyond this the generator, not the forwarder, is measured
 const LOSS_OK = 0.1, LOSS_LOOSE = 0.5; // percent
+const KEEP_UP = 0.97; // a step counts as sustained when the sink gets >= 97 % of N x input
 const SUITE = 'AES_CM_128_HMAC_SHA1_80';
 const SSRC = 0x0B0B0B0B;
 const labels = opts.workers.map((_, i) => String.fromCharCode(65 + i)); // A, B, ...
@@ -167,9 +169,10 @@ function consumerCaps(caps) {
 }
 
 async function setupWorkerScenario(w, mode, n) {
+  const worker = await startWorker(w);
   const srtp = mode === 'srtp';
   const srtpOpts = srtp ? { enableSrtp: true, srtpCryptoSuite: SUITE } : {};
-  const router = await w.worker.createRouter({
+  const router = await worker.createRouter({
     mediaCodecs: [{ kind: 'video', mimeType: 'video/VP8', clockRate: 90000 }],
   });
   const ingress = await router.createPlainTransport({
@@ -189,7 +192,7 @@ async function setupWorkerScenario(w, mode, n) {
     },
   });
   const sinkPort = await freePort();
-  const sink = helper('sink', ['--port', sinkPort, '--cpu', SINK_CPU]);
+  const sink = helper('sink', ['--port', sinkPort, '--cpu', SINK_CPU, '--wake-us', opts.sinkWakeUs]);
   const caps = consumerCaps(router.rtpCapabilities);
   const egress = [];
   for (let i = 0; i < n; i++) {
@@ -210,7 +213,7 @@ async function setupWorkerScenario(w, mode, n) {
     ...(srtp ? ['--srtp-key', genKey.toString('hex')] : []),
   ]);
   return {
-    pid: w.worker.pid, sink, gen, ingressPort,
+    pid: worker.pid, sink, gen, ingressPort,
     // Worker-side counters of the ingress and the first consumer (--debug-stats).
     async stats() {
       return {
@@ -218,14 +221,20 @@ async function setupWorkerScenario(w, mode, n) {
         egress: await egress[0].transport.getStats(), consumer: await egress[0].consumer.getStats(),
       };
     },
-    async close() { await gen.close(); await sink.close(); router.close(); },
+    async close() {
+      await gen.close();
+      await sink.close();
+      const closed = new Promise((r) => worker.on('subprocessclose', r));
+      worker.close();
+      await closed;
+    },
   };
 }
 
 async function setupCeilingScenario(n) {
   const sinkPort = await freePort();
   const relayPort = await freePort();
-  const sink = helper('sink', ['--port', sinkPort, '--cpu', SINK_CPU]);
+  const sink = helper('sink', ['--port', sinkPort, '--cpu', SINK_CPU, '--wake-us', opts.sinkWakeUs]);
   const relay = helper('relay', ['--port', relayPort, '--dst', `127.0.0.1:${sinkPort}`, '--fanout', n, '--cpu', FWD_CPU]);
   const gen = helper('gen', ['--dst', `127.0.0.1:${relayPort}`, '--src-port', await freePort(), '--ssrc', SSRC, '--cpu', GEN_CPU]);
   await new Promise((r) => setTimeout(r, 100));
@@ -274,19 +283,30 @@ async function runStep(sc, n, rate) {
   };
 }
 const disturbed = (r) => r.otherOnFwdPct > 10 || r.otherMachinePct > 30 || r.stealPct > 5;
-/** A step, retried when something else disturbed it; keeps the least disturbed attempt. */
+const interference = (r) => r.otherOnFwdPct + r.otherMachinePct;
+/**
+ * A step, retried (up to --retries times) when something else disturbed it or when it lost
+ * packets (losses on this VM also come from stalls of the whole machine, so a failure is
+ * confirmed before the sweep stops). Keeps the attempt with the least loss, then the least
+ * disturbed one.
+ */
 async function measuredStep(sc, n, rate) {
   let best = null;
   for (let attempt = 0; attempt <= opts.retries; attempt++) {
     const r = await runStep(sc, n, rate);
-    r.attempts = attempt + 1;
-    if (!best || r.otherOnFwdPct + r.otherMachinePct < best.otherOnFwdPct + best.otherMachinePct) best = { ...r };
+    const lossy = r.lossPct >= LOSS_OK;
+    const better = !best || (Math.min(r.lossPct, LOSS_OK) < Math.min(best.lossPct, LOSS_OK)) ||
+      (Math.min(r.lossPct, LOSS_OK) === Math.min(best.lossPct, LOSS_OK) && interference(r) < interference(best));
+    if (better) best = { ...r, disturbed: disturbed(r) };
     best.attempts = attempt + 1;
-    if (!disturbed(r)) return best;
-    log(`step disturbed (other on forwarder core ${r.otherOnFwdPct.toFixed(0)} %, elsewhere ${r.otherMachinePct.toFixed(0)} %, steal ${r.stealPct.toFixed(0)} %)${attempt < opts.retries ? ': again' : ''}`);
+    if (!disturbed(r) && !lossy) return best;
+    const why = lossy ? `loss ${r.lossPct.toFixed(3)} %` : '';
+    const dist = disturbed(r)
+      ? `other on forwarder core ${r.otherOnFwdPct.toFixed(0)} %, elsewhere ${r.otherMachinePct.toFixed(0)} %, steal ${r.stealPct.toFixed(0)} %`
+      : '';
+    log(`step ${[why, dist].filter(Boolean).join('; ')}${attempt < opts.retries ? ': again' : ''}`);
     await sleep(1000);
   }
-  best.disturbed = true;
   return best;
 }
 
@@ -300,12 +320,14 @@ log(`startup: ${opts.startupRuns} runs per binary`);
 const startup = await measureStartup(opts.workers, opts.startupRuns);
 
 const mediasoup = require('mediasoup');
-const workers = [];
-for (const [i, bin] of opts.workers.entries()) {
-  const worker = await mediasoup.createWorker({ workerBin: bin, logLevel: 'error' });
-  worker.on('died', (e) => log(`worker ${labels[i]} died: ${e}`));
+// A fresh worker per binary and scenario: RSS then belongs to that scenario alone (a worker's
+// pools do not shrink after a bigger one).
+const workers = opts.workers.map((bin, i) => ({ label: labels[i], bin }));
+async function startWorker(w) {
+  const worker = await mediasoup.createWorker({ workerBin: w.bin, logLevel: 'error' });
+  worker.on('died', (e) => log(`worker ${w.label} died: ${e}`));
   pinPid(worker.pid, FWD_CPU);
-  workers.push({ label: labels[i], bin, worker });
+  return worker;
 }
 
 const rows = []; // every step: { who, mode, n, ...runStep }
@@ -338,7 +360,6 @@ for (const { kind, mode, n } of plan) {
     for (const side of sides) await side.sc.close();
   }
 }
-for (const w of workers) w.worker.close();
 
 // ------------------------------------------------------------------ report
 const md = [];
@@ -348,7 +369,8 @@ md.push(`# Load benchmark ${stamp}`, '');
 md.push(`${opts.full ? 'Full sweep' : 'Short run'}: warm-up ${opts.warmupMs} ms, measured ${opts.measureMs} ms per step; ` +
   `${cpuModel}, ${ncpu} CPUs, kernel ${os.release()}; forwarder pinned to CPU ${FWD_CPU}, generator CPU ${GEN_CPU}, sink CPU ${SINK_CPU}` +
   `${pinned ? '' : ' (not pinned: one CPU)'}; net.core.rmem_max ${sysctl('net.core.rmem_max')}. ` +
-  'Video-like RTP, 1200 B, VP8; consumers without transport-cc/REMB/abs-send-time.', '');
+  'Video-like RTP, 1200 B, VP8; consumers without transport-cc/REMB/abs-send-time; ' +
+  `sink ${opts.sinkWakeUs > 0 ? `drains every ${opts.sinkWakeUs} µs (no per-packet wake-ups charged to the forwarder)` : 'woken by the packets'}.`, '');
 md.push('## Binaries', '', startupTable(startup, labels), '');
 md.push('| worker | binary size MB |', '|---|---:|');
 for (const [i, bin] of opts.workers.entries()) md.push(`| ${labels[i]} | ${(fs.statSync(bin).size / 1048576).toFixed(1)} |`);
@@ -356,7 +378,7 @@ md.push('');
 
 md.push('## Steps', '',
   'fwd = packets/s counted at the sink; CPU = forwarder utime+stime over the window (100 % = one core); ' +
-  'k/CPU-s = forwarded packets per forwarder CPU-second; latency = sink receive − generator send (CLOCK_MONOTONIC); ' +
+  'k/CPU-s = forwarded packets per forwarder CPU-second; latency = arrival in the sink socket (kernel timestamp) − generator send stamp (CLOCK_MONOTONIC); ' +
   'drops = kernel drops at the forwarder ingress socket / at the sink socket / anywhere (UDP RcvbufErrors + loopback backlog); ' +
   'other = CPU used by anything else on the forwarder core / on the whole machine (⚠: still disturbed after retries).', '',
   '| who | mode | N | input pps | fwd kpps | loss % | CPU % | k/CPU-s | p50 µs | p99 µs | RSS MB | drops in/sink/all | gen CPU % | sink CPU % | other % fwd core/machine |',
@@ -372,7 +394,10 @@ md.push('');
 function summarize(who, mode, n) {
   const steps = rows.filter((r) => r.who === who && r.mode === mode && r.n === n);
   if (!steps.length) return null;
-  const okBy = (lim) => steps.filter((r) => r.lossPct < lim).sort((a, b) => b.fwdPps - a.fwdPps)[0];
+  // Sustained: loss under the limit and keeping up with the input (a forwarder at 100 % CPU
+  // can lose nothing in the window while its ingress queue, and the latency, grow).
+  const okBy = (lim) => steps.filter((r) => r.lossPct < lim && r.fwdPps >= KEEP_UP * r.targetFwdPps)
+    .sort((a, b) => b.fwdPps - a.fwdPps)[0];
   const best = okBy(LOSS_OK), loose = okBy(LOSS_LOOSE);
   // Efficiency: at the highest step without loss (fixed costs amortised like in production).
   const swept = steps.some((r) => r.lossPct >= LOSS_LOOSE || r.fwdPps < 0.9 * r.targetFwdPps);
@@ -389,7 +414,7 @@ const sumLine = (s, c) => {
     `${s.p99} | ${f1(s.rss)} | ${c ? ratio(s.max01, c.max01) : '–'} | ${c ? ratio(s.eff, c.eff) : '–'} |`;
 };
 md.push('## Summary', '',
-  `max fwd = highest forwarded rate stepped through with loss < ${LOSS_OK} % (resp. < ${LOSS_LOOSE} %); ` +
+  `max fwd = highest forwarded rate stepped through with loss < ${LOSS_OK} % (resp. < ${LOSS_LOOSE} %) and at least ${KEEP_UP * 100} % of N × input forwarded; ` +
   'k/CPU-s, CPU, p99 and RSS at that step; "of ceiling" = the same against the relay at that N (plain).', '',
   `| who | mode | N | max fwd kpps < ${LOSS_OK} % | max fwd kpps < ${LOSS_LOOSE} % | k/CPU-s | CPU % | p99 µs | RSS MB | max vs ceiling | k/CPU-s vs ceiling |`,
   '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -459,11 +484,11 @@ if (gnuplot.status === 0) {
   }
   fs.writeFileSync(`${base}.dat`, dat.join('\n'));
   const gp = [
-    `set terminal pngcairo size ${600 * opts.modes.length},480 font ",9"`,
+    `set terminal pngcairo size ${600 * opts.modes.length},560 font ",9"`,
     `set output '${base}.png'`,
     `set multiplot layout 1,${opts.modes.length} title 'Forwarder CPU vs forwarded packets (${stamp})'`,
     'set xlabel "forwarded k packets/s"', 'set ylabel "forwarder CPU % (one core = 100)"',
-    'set key top left', 'set grid', 'set yrange [0:110]', 'set xrange [0:*]',
+    'set key below maxrows 3', 'set grid', 'set yrange [0:110]', 'set xrange [0:*]',
   ];
   for (const { mode, list } of series) {
     gp.push(`set title '${mode}'`);

@@ -3,7 +3,11 @@
 // (receive time minus the generator's CLOCK_MONOTONIC stamp), and the CPU time and RSS of
 // the process under test (read from /proc at the window's edges, so they line up exactly).
 //
-//   sink --port P [--cpu N] [--max-seconds S] [--sample K]
+//   sink --port P [--cpu N] [--max-seconds S] [--sample K] [--wake-us US]
+//
+// --wake-us (default 250): while a step runs, sleep that long between drains instead of
+// waiting on the socket (0: wait, i.e. be woken by every packet after a quiet spell).
+// Latency uses the kernel's arrival timestamp either way.
 //
 // Commands on stdin, one per line:
 //   key SSRC HEX60       packets with this SSRC are SRTP (AES_CM_128_HMAC_SHA1_80) under
@@ -174,12 +178,13 @@ static uint32_t percentile(uint64_t count, double q)
 
 int main(int argc, char **argv)
 {
-    int port = 0, cpu = -1, max_seconds = 7200, sample = 16;
+    int port = 0, cpu = -1, max_seconds = 7200, sample = 16, wake_us = 250;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--port")) port = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--cpu")) cpu = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--max-seconds")) max_seconds = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--sample")) sample = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--wake-us")) wake_us = atoi(argv[i + 1]);
         else { fprintf(stderr, "unknown argument %s\n", argv[i]); return 2; }
     }
     if (port <= 0 || sample < 1) { fprintf(stderr, "usage: sink --port P [--cpu N] [--sample K]\n"); return 2; }
@@ -189,12 +194,15 @@ int main(int argc, char **argv)
     fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
 
     int fd = udp_socket("127.0.0.1", port, 16 << 20);
+    int one = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0) die("SO_TIMESTAMPNS");
     int rcvbuf = 0; socklen_t sl = sizeof rcvbuf;
     getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &sl);
 
     static uint8_t bufs[BATCH][BUF_SIZE];
     static struct mmsghdr msgs[BATCH];
     static struct iovec iovs[BATCH];
+    static uint8_t ctrl[BATCH][CMSG_SPACE(sizeof(struct timespec))];
     for (int i = 0; i < BATCH; i++) {
         iovs[i].iov_base = bufs[i];
         iovs[i].iov_len = BUF_SIZE;
@@ -215,8 +223,17 @@ int main(int argc, char **argv)
     struct line_reader lr = { .len = 0 };
     char line[512];
     for (;;) {
+        for (int i = 0; i < BATCH; i++) {
+            msgs[i].msg_hdr.msg_control = ctrl[i];
+            msgs[i].msg_hdr.msg_controllen = sizeof ctrl[i];
+        }
         int n = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL);
         uint64_t t = now_ns();
+        // Arrival times come from the kernel (SO_TIMESTAMPNS, CLOCK_REALTIME): mapped onto
+        // CLOCK_MONOTONIC with an offset read now, they leave out the sink's own wake-up delay.
+        struct timespec rt;
+        clock_gettime(CLOCK_REALTIME, &rt);
+        int64_t rt_to_mono = (int64_t)t - ((int64_t)rt.tv_sec * 1000000000ll + rt.tv_nsec);
         if (n > 0) {
             int counting = state == MEASURING && t < t_end;
             for (int i = 0; i < n; i++) {
@@ -265,8 +282,16 @@ int main(int argc, char **argv)
                 if (get32(st) != STAMP_MAGIC) continue;
                 uint64_t sent;
                 memcpy(&sent, st + 4, 8);
-                if (!counting || sent > t) continue;
-                uint64_t us = (t - sent) / 1000;
+                uint64_t arrival = t;
+                for (struct cmsghdr *c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c)) {
+                    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+                        struct timespec k;
+                        memcpy(&k, CMSG_DATA(c), sizeof k);
+                        arrival = (uint64_t)((int64_t)k.tv_sec * 1000000000ll + k.tv_nsec + rt_to_mono);
+                    }
+                }
+                if (!counting || sent > arrival) continue;
+                uint64_t us = (arrival - sent) / 1000;
                 if (us > HIST_US) us = HIST_US;
                 hist[us]++;
                 lat_n++;
@@ -334,10 +359,19 @@ int main(int argc, char **argv)
         if (n > 0) continue;
 
         // Idle: wait for packets or a command.
-        struct pollfd pfd[2] = { { .fd = fd, .events = POLLIN }, { .fd = 0, .events = POLLIN } };
+        // With --wake-us > 0 the sink never waits on the socket: it sleeps that long and
+        // drains again. A waiting receiver would make every forwarded packet wake it, a cost
+        // (cross-CPU wake-ups, ~25 % of a forwarder's CPU in this VM) that a forwarder sending
+        // to remote receivers through a NIC does not pay.
+        struct pollfd pfd[2] = { { .fd = 0, .events = POLLIN }, { .fd = fd, .events = POLLIN } };
         int timeout = state == IDLE ? 100 : 1;
-        if (poll(pfd, 2, timeout) < 0 && errno != EINTR) die("poll");
-        if (pfd[1].revents) {
+        if (wake_us > 0 && state != IDLE) {
+            struct timespec d = { .tv_sec = 0, .tv_nsec = (long)wake_us * 1000L };
+            nanosleep(&d, NULL);
+            timeout = 0;
+        }
+        if (poll(pfd, wake_us > 0 && state != IDLE ? 1 : 2, timeout) < 0 && errno != EINTR) die("poll");
+        if (pfd[0].revents) {
             int rc;
             while ((rc = read_line(&lr, line, sizeof line)) > 0) {
                 unsigned long ssrc; char hex[128];
