@@ -174,25 +174,21 @@ public sealed class EventLoop : IDisposable
     /// <summary>
     /// Last line of defence: an exception escaping an fd handler or a timer (a bug, since input
     /// errors are handled where they occur) is reported here and the loop goes on, so no packet
-    /// or peer can take the worker down. Without a handler such exceptions propagate.
+    /// or peer can take the worker down. Covers timers, deferred actions and iteration-end hooks
+    /// too. Without a handler such exceptions propagate.
     /// </summary>
     public void SetUnhandledExceptionHandler(Action<Exception>? handler) => _onUnhandled = handler;
 
     private void Invoke(IIoHandler handler, IoEvents events)
     {
-        if (_onUnhandled == null)
-        {
-            handler.OnIoReady(events);
-            return;
-        }
-        try
-        {
-            handler.OnIoReady(events);
-        }
-        catch (Exception ex)
-        {
-            _onUnhandled(ex);
-        }
+        try { handler.OnIoReady(events); }
+        catch (Exception ex) when (_onUnhandled != null) { _onUnhandled(ex); }
+    }
+
+    private void Invoke(Action action)
+    {
+        try { action(); }
+        catch (Exception ex) when (_onUnhandled != null) { _onUnhandled(ex); }
     }
 
     /// <summary>Makes <see cref="Run"/> return after the current iteration.</summary>
@@ -248,10 +244,10 @@ public sealed class EventLoop : IDisposable
 
         int deferred = _deferred.Count;
         while (deferred-- > 0)
-            _deferred.Dequeue()();
+            Invoke(_deferred.Dequeue());
 
         for (int i = 0; i < _iterationEndHooks.Count; i++)
-            _iterationEndHooks[i]();
+            Invoke(_iterationEndHooks[i]);
     }
 
     private int ComputeTimeout(int maxWaitMs)

@@ -90,19 +90,8 @@ internal sealed class TimerHeap
             RemoveAt(0);
             if (t.RepeatMs > 0)
                 Schedule(t, nowMs + t.RepeatMs);
-            if (onUnhandled == null)
-            {
-                t.Fire();
-                continue;
-            }
-            try
-            {
-                t.Fire();
-            }
-            catch (Exception ex)
-            {
-                onUnhandled(ex);
-            }
+            try { t.Fire(); }
+            catch (Exception ex) when (onUnhandled != null) { onUnhandled(ex); }
         }
     }
 

@@ -253,6 +253,37 @@ public sealed class EventLoopTests
     [Theory]
     [InlineData(LoopBackendKind.Epoll)]
     [IoUringData]
+    public void ThrowingCallbacks_AreReported_AndTheLoopGoesOn(LoopBackendKind kind)
+    {
+        using EventLoop loop = Create(kind);
+        var reported = new List<string>();
+        loop.SetUnhandledExceptionHandler(ex => reported.Add(ex.Message));
+        bool laterTimerFired = false, laterDeferredRan = false;
+        loop.CreateTimer(() => throw new InvalidOperationException("timer")).Start(0);
+        loop.CreateTimer(() => laterTimerFired = true).Start(0);
+        loop.Defer(() => throw new InvalidOperationException("deferred"));
+        loop.Defer(() => laterDeferredRan = true);
+
+        loop.RunOnce(100);
+
+        Assert.Equal(["timer", "deferred"], reported);
+        Assert.True(laterTimerFired);
+        Assert.True(laterDeferredRan);
+    }
+
+    [Theory]
+    [InlineData(LoopBackendKind.Epoll)]
+    [IoUringData]
+    public void ThrowingCallback_WithoutHandler_Propagates(LoopBackendKind kind)
+    {
+        using EventLoop loop = Create(kind);
+        loop.Defer(() => throw new InvalidOperationException("deferred"));
+        Assert.Throws<InvalidOperationException>(() => loop.RunOnce(100));
+    }
+
+    [Theory]
+    [InlineData(LoopBackendKind.Epoll)]
+    [IoUringData]
     public void Run_ReturnsAfterStop_AndCanRunAgain(LoopBackendKind kind)
     {
         using EventLoop loop = Create(kind);
