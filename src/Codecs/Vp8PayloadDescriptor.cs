@@ -72,25 +72,10 @@ internal struct Vp8PayloadDescriptor
 
             if (d.HasPictureId)
             {
-                if (offset >= payload.Length)
+                d.PictureIdOffset = (byte)offset;
+                if (!PictureIdField.TryRead(payload, ref offset, out d.PictureIdBits, out d.PictureId))
                 {
                     return false;
-                }
-                d.PictureIdOffset = (byte)offset;
-                b = payload[offset++];
-                if ((b & 0x80) != 0)
-                {
-                    if (offset >= payload.Length)
-                    {
-                        return false;
-                    }
-                    d.PictureIdBits = 15;
-                    d.PictureId = (ushort)(((b & 0x7F) << 8) | payload[offset++]);
-                }
-                else
-                {
-                    d.PictureIdBits = 7;
-                    d.PictureId = b;
                 }
             }
 

@@ -49,27 +49,9 @@ internal struct Vp9PayloadDescriptor
         d.NotReference = (b & 0x01) != 0;
         int offset = 1;
 
-        if (d.HasPictureId)
+        if (d.HasPictureId && !PictureIdField.TryRead(payload, ref offset, out d.PictureIdBits, out d.PictureId))
         {
-            if (offset >= payload.Length)
-            {
-                return false;
-            }
-            b = payload[offset++];
-            if ((b & 0x80) != 0)
-            {
-                if (offset >= payload.Length)
-                {
-                    return false;
-                }
-                d.PictureIdBits = 15;
-                d.PictureId = (ushort)(((b & 0x7F) << 8) | payload[offset++]);
-            }
-            else
-            {
-                d.PictureIdBits = 7;
-                d.PictureId = b;
-            }
+            return false;
         }
 
         if (d.HasLayerIndices)
