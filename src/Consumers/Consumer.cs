@@ -356,13 +356,7 @@ internal sealed class Consumer : IRequestHandler
             case FBS.Request.Method.CONSUMER_ENABLE_TRACE_EVENT:
             {
                 var body = request.Body<FBS.Consumer.EnableTraceEventRequest>(FBS.Request.Body.Consumer_EnableTraceEventRequest);
-                _traceEventTypes.Clear();
-                for (int i = 0; i < body.EventsLength; i++)
-                {
-                    FBS.Consumer.TraceEventType t = body.Events(i);
-                    if (!_traceEventTypes.Contains(t))
-                        _traceEventTypes.Add(t);
-                }
+                TraceEventSelection.Replace(_traceEventTypes, body.GetEventsBytes());
                 request.Accept();
                 break;
             }

@@ -681,13 +681,7 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
             case FBS.Request.Method.PRODUCER_ENABLE_TRACE_EVENT:
             {
                 var body = request.Body<FBS.Producer.EnableTraceEventRequest>(FBS.Request.Body.Producer_EnableTraceEventRequest);
-                _traceEventTypes.Clear();
-                for (int i = 0; i < body.EventsLength; i++)
-                {
-                    FBS.Producer.TraceEventType t = body.Events(i);
-                    if (!_traceEventTypes.Contains(t))
-                        _traceEventTypes.Add(t);
-                }
+                TraceEventSelection.Replace(_traceEventTypes, body.GetEventsBytes());
                 request.Accept();
                 break;
             }
