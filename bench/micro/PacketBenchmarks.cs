@@ -232,6 +232,16 @@ public unsafe class SrtpBenchmarks
     [ParamsAllValues]
     public SuiteName Suite { get; set; }
 
+    /// <summary>Our OpenSSL transforms (the worker's default) and libsrtp2 as Debian ships it.</summary>
+    public enum EngineName
+    {
+        OpenSsl = SrtpEngineKind.OpenSsl,
+        LibSrtp = SrtpEngineKind.LibSrtp,
+    }
+
+    [ParamsAllValues]
+    public EngineName Engine { get; set; }
+
     private SrtpSession _tx = null!, _rx = null!;
     private byte* _plain, _work, _ring;
     private int[] _ringLength = new int[Ring];
@@ -243,14 +253,14 @@ public unsafe class SrtpBenchmarks
     {
         var suite = (SrtpCryptoSuite)Suite;
         byte[] key = SrtpKeys.Generate(suite);
-        _tx = new SrtpSession(SrtpDirection.Outbound, suite, key);
-        _rx = new SrtpSession(SrtpDirection.Inbound, suite, key);
+        _tx = new SrtpSession(SrtpDirection.Outbound, suite, key, (SrtpEngineKind)Engine);
+        _rx = new SrtpSession(SrtpDirection.Inbound, suite, key, (SrtpEngineKind)Engine);
         _plain = Packets.Alloc();
         _work = Packets.Alloc();
         Packets.WriteIngress(_plain, 0);
         // Unprotect needs fresh indexes (replay protection): a ring of protected packets,
         // replayed after the receiver forgets the stream (one srtp_remove_stream per Ring).
-        var sender = new SrtpSession(SrtpDirection.Outbound, suite, key);
+        var sender = new SrtpSession(SrtpDirection.Outbound, suite, key, (SrtpEngineKind)Engine);
         _ring = (byte*)NativeMemory.AlignedAlloc((nuint)(Ring * Packets.Capacity), 64);
         for (int i = 0; i < Ring; i++)
         {

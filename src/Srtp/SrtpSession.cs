@@ -13,10 +13,11 @@ internal enum SrtpDirection : byte
 }
 
 /// <summary>
-/// One libsrtp session for one direction of a transport, keyed with one master key‖salt
-/// for every SSRC. Per-packet calls work in place, never allocate and never throw: a
-/// packet that cannot be processed returns false and is counted, with the reason kept in
-/// <see cref="LastError"/> for the caller's log line. Not thread-safe (one worker loop).
+/// The SRTP context for one direction of a transport, keyed with one master key‖salt for
+/// every SSRC. Per-packet calls work in place, never allocate and never throw: a packet that
+/// cannot be processed returns false and is counted, with the reason kept in
+/// <see cref="LastError"/> for the caller's log line. The transforms come from an
+/// <see cref="ISrtpEngine"/> (our OpenSSL one by default, libsrtp2 on request). Not thread-safe.
 /// </summary>
 internal sealed unsafe class SrtpSession : IDisposable
 {
@@ -28,15 +29,15 @@ internal sealed unsafe class SrtpSession : IDisposable
 
     // The reference uses a 1024-packet replay window instead of libsrtp's default 128;
     // matched so that the same late (reordered) packets are accepted.
-    private const int ReplayWindowSize = 1024;
+    internal const int ReplayWindowSize = 1024;
 
-    private readonly SafeSrtpSessionHandle _handle;
-    private IntPtr _session;
+    private ISrtpEngine? _engine;
 
     /// <param name="keyAndSalt">Master key followed by master salt, <see cref="SrtpCryptoSuites.KeyAndSaltLength"/> bytes.</param>
     /// <exception cref="ArgumentException">Unknown suite or wrong key length (a caller bug: lengths are validated at the control plane).</exception>
     /// <exception cref="SrtpException">libsrtp refused the policy.</exception>
-    public SrtpSession(SrtpDirection direction, SrtpCryptoSuite suite, ReadOnlySpan<byte> keyAndSalt)
+    public SrtpSession(SrtpDirection direction, SrtpCryptoSuite suite, ReadOnlySpan<byte> keyAndSalt,
+        SrtpEngineKind engine = SrtpEngineKind.OpenSsl)
     {
         if (direction is not (SrtpDirection.Inbound or SrtpDirection.Outbound))
             throw new ArgumentOutOfRangeException(nameof(direction));
@@ -47,58 +48,17 @@ internal sealed unsafe class SrtpSession : IDisposable
                 $"{suite.ToName()} needs {suite.KeyAndSaltLength()} bytes of key and salt, got {keyAndSalt.Length}",
                 nameof(keyAndSalt));
 
-        SrtpLibrary.EnsureInitialized();
-
-        SrtpPolicy policy = default;
-        policy.SsrcType = direction == SrtpDirection.Inbound ? SrtpSsrcType.AnyInbound : SrtpSsrcType.AnyOutbound;
-        switch (suite)
-        {
-            case SrtpCryptoSuite.AeadAes256Gcm:
-                LibSrtp.srtp_crypto_policy_set_aes_gcm_256_16_auth(&policy.Rtp);
-                LibSrtp.srtp_crypto_policy_set_aes_gcm_256_16_auth(&policy.Rtcp);
-                break;
-            case SrtpCryptoSuite.AeadAes128Gcm:
-                LibSrtp.srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.Rtp);
-                LibSrtp.srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.Rtcp);
-                break;
-            case SrtpCryptoSuite.AesCm128HmacSha1_80:
-                LibSrtp.srtp_crypto_policy_set_rtp_default(&policy.Rtp);
-                LibSrtp.srtp_crypto_policy_set_rtp_default(&policy.Rtcp);
-                break;
-            case SrtpCryptoSuite.AesCm128HmacSha1_32:
-                LibSrtp.srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(&policy.Rtp);
-                // RFC 5764 §4.1.2: the _32 profile still uses an 80-bit SRTCP tag (as libsrtp's
-                // profile helper, and hence the reference, does).
-                LibSrtp.srtp_crypto_policy_set_rtp_default(&policy.Rtcp);
-                break;
-        }
-        policy.WindowSize = ReplayWindowSize;
-        // Lets the sender re-protect a packet with a seq it already sent (NACK retransmission
-        // without RTX). The reference sets it on both directions; libsrtp only reads it when
-        // protecting, so inbound replay protection is unaffected.
-        policy.AllowRepeatTx = 1;
-
-        SrtpErrorStatus status;
-        SafeSrtpSessionHandle handle;
-        // libsrtp derives its session keys inside srtp_create and keeps no pointer to ours.
-        fixed (byte* key = keyAndSalt)
-        {
-            policy.Key = key;
-            status = LibSrtp.srtp_create(out handle, &policy);
-        }
-        if (status != SrtpErrorStatus.Ok || handle.IsInvalid)
-        {
-            handle.Dispose();
-            throw new SrtpException("srtp_create() failed", status);
-        }
-
-        _handle = handle;
-        _session = handle.DangerousGetHandle();
+        _engine = engine == SrtpEngineKind.LibSrtp
+            ? new LibSrtpEngine(direction, suite, keyAndSalt, ReplayWindowSize)
+            : new OpenSslSrtpEngine(suite, keyAndSalt, ReplayWindowSize);
         Direction = direction;
         CryptoSuite = suite;
-        RtpTrailerLength = policy.Rtp.AuthTagLen;
-        RtcpTrailerLength = policy.Rtcp.AuthTagLen + LibSrtp.SrtcpIndexLength;
+        Engine = engine;
+        RtpTrailerLength = _engine.RtpTrailerLength;
+        RtcpTrailerLength = _engine.RtcpTrailerLength;
     }
+
+    public SrtpEngineKind Engine { get; }
 
     public SrtpDirection Direction { get; }
     public SrtpCryptoSuite CryptoSuite { get; }
@@ -115,7 +75,7 @@ internal sealed unsafe class SrtpSession : IDisposable
     /// <summary>Why the most recent refused packet was refused; Ok if none yet.</summary>
     public SrtpErrorStatus LastError { get; private set; }
 
-    public bool IsDisposed => _session == IntPtr.Zero;
+    public bool IsDisposed => _engine == null;
 
     /// <summary>
     /// Encrypts and authenticates the RTP packet at <paramref name="data"/> in place, appending
@@ -128,10 +88,7 @@ internal sealed unsafe class SrtpSession : IDisposable
     {
         if (!CheckProtectArgs(data, length, capacity, RtpTrailerLength))
             return false;
-        int len = length;
-        SrtpErrorStatus status = LibSrtp.srtp_protect(_session, data, &len);
-        GC.KeepAlive(_handle);
-        return Complete(status, len, ref length);
+        return Complete(_engine!.ProtectRtp(data, ref length));
     }
 
     /// <summary>
@@ -143,10 +100,7 @@ internal sealed unsafe class SrtpSession : IDisposable
     {
         if (!CheckUnprotectArgs(data, length))
             return false;
-        int len = length;
-        SrtpErrorStatus status = LibSrtp.srtp_unprotect(_session, data, &len);
-        GC.KeepAlive(_handle);
-        return Complete(status, len, ref length);
+        return Complete(_engine!.UnprotectRtp(data, ref length));
     }
 
     /// <summary>As <see cref="ProtectRtp(byte*, ref int, int)"/> for a (compound) RTCP packet; needs <see cref="RtcpTrailerLength"/> spare bytes.</summary>
@@ -154,10 +108,7 @@ internal sealed unsafe class SrtpSession : IDisposable
     {
         if (!CheckProtectArgs(data, length, capacity, RtcpTrailerLength))
             return false;
-        int len = length;
-        SrtpErrorStatus status = LibSrtp.srtp_protect_rtcp(_session, data, &len);
-        GC.KeepAlive(_handle);
-        return Complete(status, len, ref length);
+        return Complete(_engine!.ProtectRtcp(data, ref length));
     }
 
     /// <summary>Verifies and decrypts the SRTCP packet in place; <paramref name="length"/> shrinks by the trailer.</summary>
@@ -165,10 +116,7 @@ internal sealed unsafe class SrtpSession : IDisposable
     {
         if (!CheckUnprotectArgs(data, length))
             return false;
-        int len = length;
-        SrtpErrorStatus status = LibSrtp.srtp_unprotect_rtcp(_session, data, &len);
-        GC.KeepAlive(_handle);
-        return Complete(status, len, ref length);
+        return Complete(_engine!.UnprotectRtcp(data, ref length));
     }
 
     // Span forms: the buffer's length is the capacity; the packet is its first `length` bytes.
@@ -204,26 +152,19 @@ internal sealed unsafe class SrtpSession : IDisposable
     /// <paramref name="ssrc"/> when a stream closes; without it a long-lived transport keeps
     /// every SSRC it ever saw. Unknown SSRCs are ignored.
     /// </summary>
-    public void RemoveStream(uint ssrc)
-    {
-        if (_session == IntPtr.Zero)
-            return;
-        // libsrtp indexes streams by the SSRC as it sits in the packet.
-        LibSrtp.srtp_remove_stream(_session, BinaryPrimitives.ReverseEndianness(ssrc));
-        GC.KeepAlive(_handle);
-    }
+    public void RemoveStream(uint ssrc) => _engine?.RemoveStream(ssrc);
 
     public void Dispose()
     {
-        _session = IntPtr.Zero;
-        _handle.Dispose();
+        _engine?.Dispose();
+        _engine = null;
     }
 
     private bool CheckProtectArgs(byte* data, int length, int capacity, int trailer)
     {
-        if (data == null || length < 0 || _session == IntPtr.Zero)
-            return Fail(_session == IntPtr.Zero ? SrtpErrorStatus.NoCtx : SrtpErrorStatus.BadParam);
-        // libsrtp 2.5 writes the trailer past `length` without knowing the buffer size.
+        if (data == null || length < 0 || _engine == null)
+            return Fail(_engine == null ? SrtpErrorStatus.NoCtx : SrtpErrorStatus.BadParam);
+        // The engines write the trailer past `length` without knowing the buffer size.
         if (capacity < length || capacity - length < trailer)
             return Fail(SrtpErrorStatus.BufferSmall);
         return true;
@@ -231,18 +172,12 @@ internal sealed unsafe class SrtpSession : IDisposable
 
     private bool CheckUnprotectArgs(byte* data, int length)
     {
-        if (data == null || length < 0 || _session == IntPtr.Zero)
-            return Fail(_session == IntPtr.Zero ? SrtpErrorStatus.NoCtx : SrtpErrorStatus.BadParam);
+        if (data == null || length < 0 || _engine == null)
+            return Fail(_engine == null ? SrtpErrorStatus.NoCtx : SrtpErrorStatus.BadParam);
         return true;
     }
 
-    private bool Complete(SrtpErrorStatus status, int newLength, ref int length)
-    {
-        if (status != SrtpErrorStatus.Ok)
-            return Fail(status);
-        length = newLength;
-        return true;
-    }
+    private bool Complete(SrtpErrorStatus status) => status == SrtpErrorStatus.Ok || Fail(status);
 
     private bool Fail(SrtpErrorStatus status)
     {

@@ -103,8 +103,8 @@ internal sealed class PipeTransport : Transport, IUdpSocketListener
         if (remoteKey != null)
         {
             var suite = (Srtp.SrtpCryptoSuite)(byte)PipeSuite;
-            _srtpSend = new SrtpSession(SrtpDirection.Outbound, suite, SrtpKey);
-            _srtpRecv = new SrtpSession(SrtpDirection.Inbound, suite, remoteKey);
+            _srtpSend = new SrtpSession(SrtpDirection.Outbound, suite, SrtpKey, Ctx.SrtpEngine);
+            _srtpRecv = new SrtpSession(SrtpDirection.Inbound, suite, remoteKey, Ctx.SrtpEngine);
         }
         _tuple = new TransportTuple(_udpSocket.Local, remote, ListenProtocol.Udp, _listenInfo.AnnouncedAddress);
         _connectCalled = true;

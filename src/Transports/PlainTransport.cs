@@ -170,8 +170,8 @@ internal sealed class PlainTransport : Transport, IUdpSocketListener
             var suite = (Srtp.SrtpCryptoSuite)(byte)SrtpCryptoSuite!.Value;
             try
             {
-                _srtpSend = new SrtpSession(SrtpDirection.Outbound, suite, SrtpKey);
-                _srtpRecv = new SrtpSession(SrtpDirection.Inbound, suite, remoteKey);
+                _srtpSend = new SrtpSession(SrtpDirection.Outbound, suite, SrtpKey, Ctx.SrtpEngine);
+                _srtpRecv = new SrtpSession(SrtpDirection.Inbound, suite, remoteKey, Ctx.SrtpEngine);
             }
             catch (Exception ex)
             {

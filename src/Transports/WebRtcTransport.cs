@@ -367,8 +367,8 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
     {
         _srtpSend?.Dispose();
         _srtpRecv?.Dispose();
-        _srtpSend = new Srtp.SrtpSession(Srtp.SrtpDirection.Outbound, suite, localKeyAndSalt);
-        _srtpRecv = new Srtp.SrtpSession(Srtp.SrtpDirection.Inbound, suite, remoteKeyAndSalt);
+        _srtpSend = new Srtp.SrtpSession(Srtp.SrtpDirection.Outbound, suite, localKeyAndSalt, Ctx.SrtpEngine);
+        _srtpRecv = new Srtp.SrtpSession(Srtp.SrtpDirection.Inbound, suite, remoteKeyAndSalt, Ctx.SrtpEngine);
     }
 
     /// <summary>Sends a datagram (DTLS, or already protected media) on the selected tuple.</summary>

@@ -102,6 +102,9 @@ internal sealed class WorkerContext
 
     public void DisposeCertificate() => _certificate?.Dispose();
     public Random Random { get; }
+
+    /// <summary>Which SRTP implementation this worker's transports use (MEDIASOUP_WORKER_SRTP).</summary>
+    public Srtp.SrtpEngineKind SrtpEngine { get; init; }
     public HandlerRegistry Registry { get; } = new();
     public PortManager Ports { get; }
     public NetIo Net { get; }

@@ -55,7 +55,10 @@ internal static class WorkerRunner
         }
 
         {
-            var ctx = new WorkerContext(loop, channel, logger, settings, certificate, new Random());
+            var ctx = new WorkerContext(loop, channel, logger, settings, certificate, new Random())
+            {
+                SrtpEngine = Srtp.SrtpEngines.FromEnvironment(Environment.GetEnvironmentVariable("MEDIASOUP_WORKER_SRTP")),
+            };
             loop.SetUnhandledExceptionHandler(ex => logger.Error($"Worker | unexpected {ex.GetType().Name} in the event loop (ignored): {ex.Message}"));
             var worker = new Worker(ctx, socket, handleSignals: executable);
             worker.Start();

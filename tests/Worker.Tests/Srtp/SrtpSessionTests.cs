@@ -5,9 +5,24 @@ using static Mediasoup.Tests.Srtp.SrtpTestPackets;
 
 namespace Mediasoup.Tests.Srtp;
 
-// Suites are passed as their byte value: the enum is internal and test methods are public.
-public sealed unsafe class SrtpSessionTests
+// Every test runs against both engines (our OpenSSL transforms and libsrtp2).
+public sealed class SrtpSessionOpenSslTests : SrtpSessionTests
 {
+    private protected override SrtpEngineKind Engine => SrtpEngineKind.OpenSsl;
+}
+
+public sealed class SrtpSessionLibSrtpTests : SrtpSessionTests
+{
+    private protected override SrtpEngineKind Engine => SrtpEngineKind.LibSrtp;
+}
+
+// Suites are passed as their byte value: the enum is internal and test methods are public.
+public abstract unsafe class SrtpSessionTests
+{
+    private protected abstract SrtpEngineKind Engine { get; }
+
+    private (SrtpSession Tx, SrtpSession Rx) Pair(SrtpCryptoSuite suite) => SrtpTestPackets.Pair(suite, Engine);
+
     // Expected trailers per suite (index = FBS value): RTP tag; RTCP tag + 4-byte E/index.
     private static readonly int[] RtpTrailer = [16, 16, 10, 4];
     private static readonly int[] RtcpTrailer = [20, 20, 14, 14];
@@ -119,8 +134,8 @@ public sealed unsafe class SrtpSessionTests
     {
         var suite = (SrtpCryptoSuite)suiteValue;
         byte[] key = suite == SrtpCryptoSuite.AeadAes128Gcm ? KatKeyGcm128 : KatKeySha1;
-        using var tx = new SrtpSession(SrtpDirection.Outbound, suite, key);
-        using var rx = new SrtpSession(SrtpDirection.Inbound, suite, key);
+        using var tx = new SrtpSession(SrtpDirection.Outbound, suite, key, Engine);
+        using var rx = new SrtpSession(SrtpDirection.Inbound, suite, key, Engine);
 
         Assert.Equal(srtpHex, Convert.ToHexStringLower(ProtectRtp(tx, KatRtpPlain)));
         Assert.Equal(srtcpHex, Convert.ToHexStringLower(ProtectRtcp(tx, KatRtcpPlain)));
@@ -180,8 +195,8 @@ public sealed unsafe class SrtpSessionTests
     public void WrongKey_IsRefused(byte suiteValue)
     {
         var suite = (SrtpCryptoSuite)suiteValue;
-        using var tx = new SrtpSession(SrtpDirection.Outbound, suite, SrtpKeys.Generate(suite));
-        using var rx = new SrtpSession(SrtpDirection.Inbound, suite, SrtpKeys.Generate(suite));
+        using var tx = new SrtpSession(SrtpDirection.Outbound, suite, SrtpKeys.Generate(suite), Engine);
+        using var rx = new SrtpSession(SrtpDirection.Inbound, suite, SrtpKeys.Generate(suite), Engine);
 
         Assert.Null(UnprotectRtp(rx, ProtectRtp(tx, RtpPacketBytes(1))));
         Assert.Equal(SrtpErrorStatus.AuthFail, rx.LastError);
@@ -433,12 +448,12 @@ public sealed unsafe class SrtpSessionTests
         foreach (SrtpCryptoSuite suite in SrtpCryptoSuites.All)
         {
             Assert.Throws<ArgumentException>(() =>
-                new SrtpSession(SrtpDirection.Inbound, suite, new byte[suite.KeyAndSaltLength() - 1]));
+                new SrtpSession(SrtpDirection.Inbound, suite, new byte[suite.KeyAndSaltLength() - 1], Engine));
             Assert.Throws<ArgumentException>(() =>
-                new SrtpSession(SrtpDirection.Outbound, suite, new byte[suite.KeyAndSaltLength() + 1]));
+                new SrtpSession(SrtpDirection.Outbound, suite, new byte[suite.KeyAndSaltLength() + 1], Engine));
         }
         Assert.Throws<ArgumentOutOfRangeException>(() =>
-            new SrtpSession(SrtpDirection.Inbound, (SrtpCryptoSuite)4, new byte[30]));
+            new SrtpSession(SrtpDirection.Inbound, (SrtpCryptoSuite)4, new byte[30], Engine));
         Assert.Throws<ArgumentOutOfRangeException>(() =>
             new SrtpSession((SrtpDirection)0, SrtpCryptoSuite.AesCm128HmacSha1_80, new byte[30]));
     }
@@ -470,7 +485,7 @@ public sealed unsafe class SrtpSessionTests
         {
             SrtpLibrary.EnsureInitialized();
             var suite = (SrtpCryptoSuite)(i % 4);
-            using var session = new SrtpSession(SrtpDirection.Outbound, suite, SrtpKeys.Generate(suite));
+            using var session = new SrtpSession(SrtpDirection.Outbound, suite, SrtpKeys.Generate(suite), Engine);
             ProtectRtp(session, RtpPacketBytes((ushort)i));
         });
         Assert.StartsWith("libsrtp2 2.", SrtpLibrary.Version);

@@ -66,9 +66,9 @@ internal static class SrtpTestPackets
         return rx.UnprotectRtcp(copy, out int length) ? copy.AsSpan(0, length).ToArray() : null;
     }
 
-    public static (SrtpSession Tx, SrtpSession Rx) Pair(SrtpCryptoSuite suite)
+    public static (SrtpSession Tx, SrtpSession Rx) Pair(SrtpCryptoSuite suite, SrtpEngineKind engine = SrtpEngineKind.OpenSsl)
     {
         byte[] key = SrtpKeys.Generate(suite);
-        return (new SrtpSession(SrtpDirection.Outbound, suite, key), new SrtpSession(SrtpDirection.Inbound, suite, key));
+        return (new SrtpSession(SrtpDirection.Outbound, suite, key, engine), new SrtpSession(SrtpDirection.Inbound, suite, key, engine));
     }
 }
