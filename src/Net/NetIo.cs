@@ -15,10 +15,12 @@ public sealed class NetIo : IDisposable
     private readonly List<UdpSocket> _pendingFlush = new();
     private bool _disposed;
 
-    public NetIo(EventLoop loop)
+    /// <param name="uringSendRequests">On io_uring, send each datagram as a sendmsg request on the
+    /// ring instead of sendmmsg per socket (see <see cref="UringDatagramIo.TryCreate"/>).</param>
+    public NetIo(EventLoop loop, bool uringSendRequests = false)
     {
         Loop = loop;
-        UringDatagramIo? uring = loop.Uring is { } backend ? UringDatagramIo.TryCreate(loop, backend, Pool) : null;
+        UringDatagramIo? uring = loop.Uring is { } backend ? UringDatagramIo.TryCreate(loop, backend, Pool, uringSendRequests) : null;
         Datagrams = uring ?? (IDatagramIo)new ReadinessDatagramIo(loop);
         loop.AddIterationEndHook(FlushAll);
     }

@@ -83,7 +83,10 @@ internal sealed unsafe class ReadinessDatagramIo : IDatagramIo
             socket.Watch?.Reschedule();
     }
 
-    public void Send(UdpSocket socket)
+    public void Send(UdpSocket socket) => SendMMsg(socket);
+
+    /// <summary>The socket's queue in as few sendmmsg calls as the kernel allows.</summary>
+    internal static void SendMMsg(UdpSocket socket)
     {
         Sockets.MMsgHdr* headers = socket.TxHeaders;
         int count = socket.TxCount;

@@ -12,9 +12,10 @@ namespace Mediasoup.Net;
 /// Datagram I/O on the loop's io_uring ring. Receive: one multishot recvmsg per socket, taking
 /// buffers from one provided-buffer ring per worker; each completion is one datagram, parsed in
 /// place and handed to the listener, then its buffer goes back to the ring (the ring tail is
-/// published in batches, and always before the loop enters the kernel again). Send: each queued
-/// datagram becomes one sendmsg request owning its pooled buffer until its completion; all of an
-/// iteration's requests reach the kernel with the loop's single io_uring_enter (submit + wait).
+/// published in batches, and always before the loop enters the kernel again). Send: by default as
+/// with epoll (one sendmmsg per socket per iteration); with sendRequests each queued datagram
+/// becomes one sendmsg request owning its pooled buffer until its completion, all of an
+/// iteration's requests reaching the kernel with the loop's single io_uring_enter (submit + wait).
 /// Tokens carry a generation, so completions arriving after a socket closed are ignored.
 /// </summary>
 internal sealed unsafe class UringDatagramIo : IDatagramIo, ICompletionHandler
@@ -66,11 +67,13 @@ internal sealed unsafe class UringDatagramIo : IDatagramIo, ICompletionHandler
     private int[] _freeSendSlots = new int[SendSlotChunk];
     private int _freeSendCount;
 
+    private readonly bool _sendRequests;
     private ReadinessDatagramIo? _fallback;
     private bool _disposed;
 
-    private UringDatagramIo(EventLoop loop, UringBackend backend, PacketBufferPool pool, byte* rxArea, Uring.Buf* bufRing, Sockets.MsgHdr* rxMsg)
+    private UringDatagramIo(EventLoop loop, UringBackend backend, PacketBufferPool pool, bool sendRequests, byte* rxArea, Uring.Buf* bufRing, Sockets.MsgHdr* rxMsg)
     {
+        _sendRequests = sendRequests;
         _loop = loop;
         _backend = backend;
         _ring = backend.Ring;
@@ -84,8 +87,12 @@ internal sealed unsafe class UringDatagramIo : IDatagramIo, ICompletionHandler
         loop.SetCompletionHandler(this);
     }
 
-    /// <summary>Null when the ring refuses the buffer ring (then readiness I/O is used).</summary>
-    public static UringDatagramIo? TryCreate(EventLoop loop, UringBackend backend, PacketBufferPool pool)
+    /// <summary>Null when the ring refuses the buffer ring (then readiness I/O is used).
+    /// sendRequests: datagrams leave as sendmsg requests on the ring; else with one sendmmsg
+    /// per socket per iteration, which measured 2-3 % less CPU per forwarded packet here (1→10
+    /// plain fan-out at 40-200 k packets/s: each request costs the kernel a msghdr copy and
+    /// a completion, sendmmsg sends a socket's whole queue in one call).</summary>
+    public static UringDatagramIo? TryCreate(EventLoop loop, UringBackend backend, PacketBufferPool pool, bool sendRequests)
     {
         var ringBytes = (nuint)(RingBuffers * sizeof(Uring.Buf));
         var bufRing = (Uring.Buf*)NativeMemory.AlignedAlloc(ringBytes, 4096);
@@ -101,10 +108,10 @@ internal sealed unsafe class UringDatagramIo : IDatagramIo, ICompletionHandler
         // buffer for the name and control data ahead of the payload.
         rxMsg->NameLen = NameRoom;
         rxMsg->ControlLen = 0;
-        return new UringDatagramIo(loop, backend, pool, rxArea, bufRing, rxMsg);
+        return new UringDatagramIo(loop, backend, pool, sendRequests, rxArea, bufRing, rxMsg);
     }
 
-    public string Name => "io_uring";
+    public string Name => _sendRequests ? "io_uring" : "io_uring/sendmmsg";
 
     /// <summary>Times a socket's multishot receive ended because the buffer ring was empty.</summary>
     public ulong BufferRingEmpty { get; private set; }
@@ -281,6 +288,11 @@ internal sealed unsafe class UringDatagramIo : IDatagramIo, ICompletionHandler
 
     public void Send(UdpSocket socket)
     {
+        if (!_sendRequests)
+        {
+            ReadinessDatagramIo.SendMMsg(socket);
+            return;
+        }
         int count = socket.TxCount;
         for (int i = 0; i < count; i++)
         {

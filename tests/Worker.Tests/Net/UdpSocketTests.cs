@@ -34,12 +34,13 @@ public sealed class UdpSocketTests
         public readonly PortManager Ports = new(_ => 0);
         private readonly List<IDisposable> _owned = new();
 
-        public Harness(LoopBackendKind kind)
+        public Harness(LoopBackendKind kind, bool sendRequests)
         {
             Loop = EventLoop.Create(kind, out string? fallback);
             Assert.Null(fallback);
-            Net = new NetIo(Loop);
-            Assert.Equal(kind == LoopBackendKind.IoUring ? "io_uring" : "recvmmsg/sendmmsg", Net.DatagramIoName);
+            Net = new NetIo(Loop, sendRequests);
+            string expected = kind != LoopBackendKind.IoUring ? "recvmmsg/sendmmsg" : sendRequests ? "io_uring" : "io_uring/sendmmsg";
+            Assert.Equal(expected, Net.DatagramIoName);
         }
 
         public void Dispose()
@@ -70,7 +71,7 @@ public sealed class UdpSocketTests
         }
     }
 
-    private static Harness For(LoopBackendKind kind) => new(kind);
+    private static Harness For(LoopBackendKind kind, bool sendRequests = false) => new(kind, sendRequests);
 
     private static Socket Peer()
     {
@@ -220,9 +221,15 @@ public sealed class UdpSocketTests
     [Theory]
     [InlineData(LoopBackendKind.Epoll)]
     [IoUringData]
-    public void Send_AllDatagramsArrive_AndBuffersGoBackToThePool(LoopBackendKind kind)
+    public void Send_AllDatagramsArrive_AndBuffersGoBackToThePool(LoopBackendKind kind) => SendManyBody(kind, false);
+
+    [Theory]
+    [IoUringData]
+    public void Send_AsRingRequests_AllDatagramsArrive_AndBuffersGoBackToThePool(LoopBackendKind kind) => SendManyBody(kind, true);
+
+    private static void SendManyBody(LoopBackendKind kind, bool sendRequests)
     {
-        using Harness t = For(kind);
+        using Harness t = For(kind, sendRequests);
         int poolBefore = t.Net.Pool.InUse;
         UdpSocket socket = t.Open(null);
         using Socket peer = Peer();
@@ -235,6 +242,13 @@ public sealed class UdpSocketTests
         {
             BitConverter.TryWriteBytes(payload, i);
             socket.Send(payload, to);
+        }
+        if (sendRequests && t.Net.Datagrams is UringDatagramIo ring)
+        {
+            // Queued on the ring, not yet submitted: every request still owns its buffer.
+            t.Net.FlushAll();
+            Assert.Equal(count, ring.SendsInFlight);
+            Assert.True(t.Net.Pool.InUse - poolBefore >= count);
         }
         t.RunUntil(() => socket.PacketsSent + socket.SendErrors == (ulong)count);
         Assert.Equal(0UL, socket.SendErrors);
@@ -256,9 +270,15 @@ public sealed class UdpSocketTests
     [Theory]
     [InlineData(LoopBackendKind.Epoll)]
     [IoUringData]
-    public void Send_ThenCloseAtOnce_StillLeaves_AndBuffersComeBack(LoopBackendKind kind)
+    public void Send_ThenCloseAtOnce_StillLeaves_AndBuffersComeBack(LoopBackendKind kind) => SendThenCloseBody(kind, false);
+
+    [Theory]
+    [IoUringData]
+    public void Send_AsRingRequests_ThenCloseAtOnce_StillLeaves_AndBuffersComeBack(LoopBackendKind kind) => SendThenCloseBody(kind, true);
+
+    private static void SendThenCloseBody(LoopBackendKind kind, bool sendRequests)
     {
-        using Harness t = For(kind);
+        using Harness t = For(kind, sendRequests);
         int poolBefore = t.Net.Pool.InUse;
         UdpSocket socket = t.Open(null);
         using Socket peer = Peer();
