@@ -22,18 +22,39 @@ export const median = (xs) => {
 };
 
 /**
- * Starts and closes each binary `runs` times, alternating. Returns, per binary (in order),
- * { bin, startMs: [..], rssKb: [..], medianMs, minMs, idleRssMb }. RSS is read 300 ms after
+ * Creates a mediasoup worker for a binary, with MEDIASOUP_WORKER_LOOP set to loop when given
+ * (the host spawns the worker synchronously inside createWorker() and passes its environment
+ * on, so the variable is set just around that call).
+ */
+export function createWorkerWithLoop(mediasoup, options, loop) {
+  if (!loop) return mediasoup.createWorker(options);
+  const before = process.env.MEDIASOUP_WORKER_LOOP;
+  process.env.MEDIASOUP_WORKER_LOOP = loop;
+  try {
+    return mediasoup.createWorker(options);
+  } finally {
+    if (before === undefined) delete process.env.MEDIASOUP_WORKER_LOOP;
+    else process.env.MEDIASOUP_WORKER_LOOP = before;
+  }
+}
+
+/** A worker entry's name: its binary, and the loop backend when one is forced. */
+export const variantName = (v) => (v.loop ? `${v.bin} (${v.loop})` : v.bin);
+
+/**
+ * Starts and closes each binary `runs` times, alternating. A worker is a path or
+ * { bin, loop } (loop: MEDIASOUP_WORKER_LOOP for it). Returns, per worker (in order),
+ * { bin, loop, startMs: [..], rssKb: [..], medianMs, minMs, idleRssMb }. RSS is read 300 ms after
  * start, on the first 5 runs.
  */
 export async function measureStartup(workers, runs = 30) {
   // The host reads MEDIASOUP_WORKER_BIN once, at load: pass the binary per worker instead.
   const mediasoup = require('mediasoup');
-  const results = workers.map((bin) => ({ bin, startMs: [], rssKb: [] }));
+  const results = workers.map((w) => ({ bin: w.bin ?? w, loop: w.loop ?? null, startMs: [], rssKb: [] }));
   for (let r = 0; r < runs; r++) {
     for (const res of results) {
       const t0 = process.hrtime.bigint();
-      const worker = await mediasoup.createWorker({ workerBin: res.bin, logLevel: 'error' });
+      const worker = await createWorkerWithLoop(mediasoup, { workerBin: res.bin, logLevel: 'error' }, res.loop);
       const t1 = process.hrtime.bigint();
       res.startMs.push(Number(t1 - t0) / 1e6);
       if (r < 5) {
@@ -55,7 +76,7 @@ export async function measureStartup(workers, runs = 30) {
 export function startupTable(results, labels) {
   const lines = ['| worker | spawn→running median ms | min ms | idle RSS MB |', '|---|---:|---:|---:|'];
   results.forEach((res, i) => {
-    const name = labels ? `${labels[i]}: ${res.bin}` : res.bin;
+    const name = labels ? `${labels[i]}: ${variantName(res)}` : variantName(res);
     lines.push(`| ${name} | ${res.medianMs.toFixed(1)} | ${res.minMs.toFixed(1)} | ${res.idleRssMb.toFixed(1)} |`);
   });
   return lines.join('\n');

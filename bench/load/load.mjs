@@ -7,7 +7,11 @@
 //   node bench/load/load.mjs [--worker PATH]... [--full] [--n 1,10,50] [--modes plain,srtp]
 //        [--rates K,K,..] [--warmup-ms MS] [--measure-ms MS] [--no-ceiling]
 //        [--startup-runs N] [--out DIR] [--tag NAME] [--retries N] [--sink-wake-us US] [--debug-stats]
+//        [--loop epoll,io_uring]
 //
+// --loop: run every binary once per listed loop backend (MEDIASOUP_WORKER_LOOP), each a side
+// of the comparison like another binary: A = first binary with the first backend, B = first
+// binary with the second, ...
 // --rates: forwarded-packet targets in k packets/s (input rate = target / N).
 // Default (short): one step per scenario. --full: a sweep per scenario up to saturation.
 import { spawn, spawnSync } from 'node:child_process';
@@ -19,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { measureStartup, startupTable } from '../startup.mjs';
+import { createWorkerWithLoop, measureStartup, startupTable, variantName } from '../startup.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -48,6 +52,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--debug-stats') opts.debugStats = true;
   else if (a === '--retries') opts.retries = Number(val());
   else if (a === '--sink-wake-us') opts.sinkWakeUs = Number(val());
+  else if (a === '--loop') opts.loops = val().split(',').map((l) => l.trim()).filter(Boolean);
   else throw new Error(`unknown argument ${a}`);
 }
 if (opts.workers.length === 0) opts.workers.push(path.join(root, 'out', 'mediasoup-worker'));
@@ -67,7 +72,9 @@ const LOSS_OK = 0.1, LOSS_LOOSE = 0.5; // percent
 const KEEP_UP = 0.97; // a step counts as sustained when the sink gets >= 97 % of N x input
 const SUITE = 'AES_CM_128_HMAC_SHA1_80';
 const SSRC = 0x0B0B0B0B;
-const labels = opts.workers.map((_, i) => String.fromCharCode(65 + i)); // A, B, ...
+// The compared sides: each binary, times each forced loop backend with --loop.
+const variants = opts.workers.flatMap((bin) => (opts.loops?.length ? opts.loops : [null]).map((loop) => ({ bin, loop })));
+const labels = variants.map((_, i) => String.fromCharCode(65 + i)); // A, B, ...
 
 // ------------------------------------------------------------------ machine
 const ncpu = os.availableParallelism();
@@ -317,14 +324,15 @@ fs.mkdirSync(opts.out, { recursive: true });
 const log = (...a) => console.error('[load]', ...a);
 
 log(`startup: ${opts.startupRuns} runs per binary`);
-const startup = await measureStartup(opts.workers, opts.startupRuns);
+for (const [i, v] of variants.entries()) log(`${labels[i]} = ${variantName(v)}`);
+const startup = await measureStartup(variants, opts.startupRuns);
 
 const mediasoup = require('mediasoup');
 // A fresh worker per binary and scenario: RSS then belongs to that scenario alone (a worker's
 // pools do not shrink after a bigger one).
-const workers = opts.workers.map((bin, i) => ({ label: labels[i], bin }));
+const workers = variants.map((v, i) => ({ label: labels[i], ...v }));
 async function startWorker(w) {
-  const worker = await mediasoup.createWorker({ workerBin: w.bin, logLevel: 'error' });
+  const worker = await createWorkerWithLoop(mediasoup, { workerBin: w.bin, logLevel: 'error' }, w.loop);
   worker.on('died', (e) => log(`worker ${w.label} died: ${e}`));
   pinPid(worker.pid, FWD_CPU);
   return worker;
@@ -373,7 +381,7 @@ md.push(`${opts.full ? 'Full sweep' : 'Short run'}: warm-up ${opts.warmupMs} ms,
   `sink ${opts.sinkWakeUs > 0 ? `drains every ${opts.sinkWakeUs} µs (no per-packet wake-ups charged to the forwarder)` : 'woken by the packets'}.`, '');
 md.push('## Binaries', '', startupTable(startup, labels), '');
 md.push('| worker | binary size MB |', '|---|---:|');
-for (const [i, bin] of opts.workers.entries()) md.push(`| ${labels[i]} | ${(fs.statSync(bin).size / 1048576).toFixed(1)} |`);
+for (const [i, v] of variants.entries()) md.push(`| ${labels[i]} | ${(fs.statSync(v.bin).size / 1048576).toFixed(1)} |`);
 md.push('');
 
 md.push('## Steps', '',
@@ -451,7 +459,7 @@ if (workers.length > 1) {
 const csvCols = ['who', 'bin', 'mode', 'n', 'inputPps', 'targetFwdPps', 'fwdPps', 'lossPct', 'cpuPct', 'kPerCpuS', 'p50us', 'p99us',
   'maxUs', 'latSamples', 'rssMb', 'ingressDrops', 'sinkDrops', 'kernelDrops', 'genCpuPct', 'genSent', 'genErrors', 'sinkCpuPct', 'srtpFail', 'streams',
   'otherOnFwdPct', 'stealPct', 'otherMachinePct', 'attempts', 'disturbed'];
-const binOf = (who) => (who === 'ceiling' ? 'relay.c' : opts.workers[labels.indexOf(who)]);
+const binOf = (who) => (who === 'ceiling' ? 'relay.c' : variantName(variants[labels.indexOf(who)]));
 const csv = [csvCols.join(',')];
 for (const r of rows) {
   csv.push(csvCols.map((c) => {

@@ -13,6 +13,8 @@ internal static unsafe partial class Libc
     public const int EINPROGRESS = 115;
     public const int ECONNRESET = 104;
     public const int EPIPE = 32;
+    public const int ENOBUFS = 105;
+    public const int ECANCELED = 125;
 
     public const int O_NONBLOCK = 0x800;
     public const int O_CLOEXEC = 0x80000;

@@ -93,6 +93,7 @@ internal static unsafe partial class Sockets
     }
 
     public const int MSG_DONTWAIT = 0x40;
+    public const int MSG_TRUNC = 0x20;
 
     [LibraryImport(Libraries.C, EntryPoint = "recvmmsg", SetLastError = true)]
     public static partial int RecvMMsg(int fd, MMsgHdr* msgs, uint vlen, int flags, void* timeout);

@@ -138,7 +138,20 @@ public sealed class EventLoop : IDisposable
 
     private uint _generationCounter;
 
-    private uint NextGeneration(int slot) => ++_generationCounter;
+    // 31 bits: watch tokens never carry CompletionTokenBit.
+    private uint NextGeneration(int slot) => _generationCounter = (_generationCounter + 1) & 0x7FFFFFFF;
+
+    /// <summary>Set in the token of every request submitted directly on the io_uring ring (as
+    /// opposed to fd watches), whose completions go to the completion handler.</summary>
+    internal const ulong CompletionTokenBit = 1UL << 63;
+
+    private ICompletionHandler? _completionHandler;
+
+    /// <summary>The io_uring backend when that is what runs, for direct submissions.</summary>
+    internal UringBackend? Uring => _backend as UringBackend;
+
+    /// <summary>Where completions of direct io_uring submissions go (one per loop).</summary>
+    internal void SetCompletionHandler(ICompletionHandler? handler) => _completionHandler = handler;
 
     /// <summary>Stops watching. Safe to call from inside the watch's own callback.</summary>
     public void Unwatch(IoWatch watch)
@@ -185,6 +198,12 @@ public sealed class EventLoop : IDisposable
         catch (Exception ex) when (_onUnhandled != null) { _onUnhandled(ex); }
     }
 
+    private void Invoke(ICompletionHandler handler, in ReadyEvent ev)
+    {
+        try { handler.OnCompletion(ev.Token, ev.Result, ev.Flags); }
+        catch (Exception ex) when (_onUnhandled != null) { _onUnhandled(ex); }
+    }
+
     private void Invoke(Action action)
     {
         try { action(); }
@@ -216,6 +235,12 @@ public sealed class EventLoop : IDisposable
         for (int i = 0; i < n; i++)
         {
             ulong token = _ready[i].Token;
+            if ((token & CompletionTokenBit) != 0)
+            {
+                if (_completionHandler != null)
+                    Invoke(_completionHandler, in _ready[i]);
+                continue;
+            }
             int slot = (int)(uint)token;
             if ((uint)slot >= (uint)_slots.Count)
                 continue;

@@ -21,9 +21,19 @@ public interface IIoHandler
     void OnIoReady(IoEvents events);
 }
 
-/// <summary>One event returned by a poll backend.</summary>
+/// <summary>One event returned by a poll backend: readiness of a watched fd, or (io_uring
+/// only, token with <see cref="EventLoop.CompletionTokenBit"/>) the completion of a request
+/// someone submitted on the ring, with its result and CQE flags.</summary>
 public struct ReadyEvent
 {
     public ulong Token;
     public IoEvents Events;
+    public int Result;
+    public uint Flags;
+}
+
+/// <summary>Receives completions of requests submitted directly on the io_uring ring.</summary>
+internal interface ICompletionHandler
+{
+    void OnCompletion(ulong token, int result, uint flags);
 }

@@ -6,11 +6,17 @@ using Mediasoup.Interop.Uring;
 
 namespace Mediasoup.Loop;
 
-/// <summary>io_uring readiness backend: one multishot poll per fd. A multishot poll that
-/// the kernel ends (no F_MORE) is re-armed while the fd is still watched.</summary>
+/// <summary>io_uring backend: one multishot poll per watched fd (re-armed when the kernel ends
+/// it, no F_MORE, while the fd is still watched). Other requests (UDP receive and send, see
+/// Net/UringDatagramIo) are submitted on the same ring and their completions handed through
+/// with their token. Creation fails, so the loop falls back to epoll, unless the kernel has
+/// multishot recvmsg and provided-buffer rings too.</summary>
 internal sealed unsafe class UringBackend : IPollBackend
 {
     private const int MaxEvents = 256;
+    // Submission queue size: one iteration's sends are submitted together, a full queue
+    // only costs an extra io_uring_enter.
+    private const uint RingEntries = 1024;
     private readonly nint _ring;
     private readonly Uring.Event* _events;
     // token -> (fd, interest), to re-arm polls that ended.
@@ -30,7 +36,7 @@ internal sealed unsafe class UringBackend : IPollBackend
         nint ring;
         try
         {
-            ring = Uring.Create(256, &err);
+            ring = Uring.Create(RingEntries, &err);
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -47,6 +53,12 @@ internal sealed unsafe class UringBackend : IPollBackend
     }
 
     public string Name => "io_uring";
+
+    /// <summary>The native ring, for datagram I/O that submits its own requests.</summary>
+    internal nint Ring => _ring;
+
+    /// <summary>After Dispose the ring is gone and must not be touched.</summary>
+    internal bool IsDisposed => _disposed;
 
     public void Add(int fd, IoEvents interest, ulong token)
     {
@@ -76,19 +88,31 @@ internal sealed unsafe class UringBackend : IPollBackend
         for (int i = 0; i < n; i++)
         {
             ref Uring.Event ev = ref _events[i];
+            if ((ev.Token & EventLoop.CompletionTokenBit) != 0)
+            {
+                // A request of the completion handler's (datagram I/O): passed through as is.
+                ready[count].Token = ev.Token;
+                ready[count].Events = IoEvents.None;
+                ready[count].Result = ev.Result;
+                ready[count].Flags = ev.Flags;
+                count++;
+                continue;
+            }
             if (!_watched.TryGetValue(ev.Token, out var w))
                 continue; // removed meanwhile: a late completion or the cancellation itself
-            if (ev.More == 0 && ev.Result >= 0)
+            if ((ev.Flags & Uring.CqeFMore) == 0 && ev.Result >= 0)
             {
                 // The kernel ended this multishot poll (e.g. CQ overflow): arm it again.
                 Uring.PollAdd(_ring, w.Fd, (uint)w.Interest | Libc.EPOLLRDHUP, ev.Token);
             }
             if (ev.Result < 0)
             {
-                if (ev.Result == -125 /* ECANCELED */)
+                if (ev.Result == -Libc.ECANCELED)
                     continue;
                 ready[count].Token = ev.Token;
                 ready[count].Events = IoEvents.Error;
+                ready[count].Result = 0;
+                ready[count].Flags = 0;
                 count++;
                 continue;
             }
@@ -97,6 +121,8 @@ internal sealed unsafe class UringBackend : IPollBackend
                 e |= Libc.EPOLLIN | Libc.EPOLLHUP;
             ready[count].Token = ev.Token;
             ready[count].Events = (IoEvents)(e & 0x1D);
+            ready[count].Result = 0;
+            ready[count].Flags = 0;
             count++;
         }
         return count;

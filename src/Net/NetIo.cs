@@ -1,38 +1,27 @@
 using System;
 using System.Collections.Generic;
-using System.Runtime.InteropServices;
-using Mediasoup.Interop.Libc;
 using Mediasoup.Loop;
 
 namespace Mediasoup.Net;
 
 /// <summary>
-/// One worker's datagram machinery: the packet buffer pool, a receive batch shared by all
-/// sockets (packets are handled before the next receive, so one area serves every socket),
-/// and the list of sockets with queued sends, flushed once per loop iteration with sendmmsg.
+/// One worker's datagram machinery: the packet buffer pool, the datagram I/O strategy for
+/// the loop's backend (io_uring receives and sends when the loop runs on io_uring and the
+/// ring accepts them, else readiness with recvmmsg/sendmmsg), and the list of sockets with
+/// queued sends, flushed once per loop iteration.
 /// </summary>
-public sealed unsafe class NetIo : IDisposable
+public sealed class NetIo : IDisposable
 {
-    public const int ReceiveBatchSize = 32;
-
     private readonly List<UdpSocket> _pendingFlush = new();
     private bool _disposed;
 
-    public NetIo(EventLoop loop)
+    /// <param name="uringSendRequests">On io_uring, send each datagram as a sendmsg request on the
+    /// ring instead of sendmmsg per socket (see <see cref="UringDatagramIo.TryCreate"/>).</param>
+    public NetIo(EventLoop loop, bool uringSendRequests = false)
     {
         Loop = loop;
-        RxHeaders = (Sockets.MMsgHdr*)NativeMemory.AllocZeroed((nuint)(ReceiveBatchSize * sizeof(Sockets.MMsgHdr)));
-        RxIov = (Sockets.IoVec*)NativeMemory.AllocZeroed((nuint)(ReceiveBatchSize * sizeof(Sockets.IoVec)));
-        RxAddrs = (IpEndpoint*)NativeMemory.AllocZeroed((nuint)(ReceiveBatchSize * sizeof(IpEndpoint)));
-        RxBuffers = (byte*)NativeMemory.AlignedAlloc(ReceiveBatchSize * PacketBufferPool.BufferSize, 64);
-        for (int i = 0; i < ReceiveBatchSize; i++)
-        {
-            RxIov[i].Base = RxBuffers + i * PacketBufferPool.BufferSize;
-            RxIov[i].Length = PacketBufferPool.BufferSize;
-            RxHeaders[i].Hdr.Iov = &RxIov[i];
-            RxHeaders[i].Hdr.IovLen = 1;
-            RxHeaders[i].Hdr.Name = &RxAddrs[i];
-        }
+        UringDatagramIo? uring = loop.Uring is { } backend ? UringDatagramIo.TryCreate(loop, backend, Pool, uringSendRequests) : null;
+        Datagrams = uring ?? (IDatagramIo)new ReadinessDatagramIo(loop);
         loop.AddIterationEndHook(FlushAll);
     }
 
@@ -45,10 +34,10 @@ public sealed unsafe class NetIo : IDisposable
 
     public PacketBufferPool Pool { get; } = new();
 
-    internal Sockets.MMsgHdr* RxHeaders { get; }
-    internal Sockets.IoVec* RxIov { get; }
-    internal IpEndpoint* RxAddrs { get; }
-    internal byte* RxBuffers { get; }
+    internal IDatagramIo Datagrams { get; }
+
+    /// <summary>Which datagram I/O runs (for logs and tests).</summary>
+    public string DatagramIoName => Datagrams.Name;
 
     /// <summary>Called by a socket when its send queue goes from empty to non-empty.</summary>
     internal void ScheduleFlush(UdpSocket socket) => _pendingFlush.Add(socket);
@@ -60,6 +49,7 @@ public sealed unsafe class NetIo : IDisposable
         for (int i = 0; i < _pendingFlush.Count; i++)
             _pendingFlush[i].Flush();
         _pendingFlush.Clear();
+        Datagrams.EndIteration();
     }
 
     public void Dispose()
@@ -67,10 +57,7 @@ public sealed unsafe class NetIo : IDisposable
         if (_disposed)
             return;
         _disposed = true;
-        NativeMemory.Free(RxHeaders);
-        NativeMemory.Free(RxIov);
-        NativeMemory.Free(RxAddrs);
-        NativeMemory.AlignedFree(RxBuffers);
+        Datagrams.Dispose();
         Pool.Dispose();
     }
 }

@@ -14,43 +14,54 @@ public interface IUdpSocketListener
 }
 
 /// <summary>
-/// A bound, non-blocking UDP socket on the worker's loop. Receives in batches with
-/// recvmmsg into the worker's shared receive area; sends are queued into pooled buffers
-/// and leave in one sendmmsg per socket per loop iteration. No allocation per datagram.
+/// A bound, non-blocking UDP socket on the worker's loop. How datagrams are received and
+/// how the queued sends leave (once per loop iteration, in batches) is the business of the
+/// worker's <see cref="IDatagramIo"/>; sends are queued into pooled buffers. No allocation
+/// per datagram.
 /// </summary>
-public sealed unsafe class UdpSocket : IIoHandler, IDisposable
+public sealed unsafe class UdpSocket : IDisposable
 {
-    private const int MaxBatchesPerWakeup = 8;
-    private const int SendQueueSize = 64;
+    internal const int SendQueueSize = 64;
 
     private readonly NetIo _io;
     private readonly PortManager.Binding _binding;
-    private readonly IoWatch _watch;
-    private readonly Sockets.MMsgHdr* _txHeaders;
-    private readonly Sockets.IoVec* _txIov;
-    private readonly IpEndpoint* _txAddrs;
-    private readonly byte** _txBuffers;
-    private int _txCount;
     private IUdpSocketListener? _listener;
     private bool _closed;
+
+    // The send queue: entry i is datagram i of this iteration. A null buffer is rented on
+    // first use; the datagram I/O either leaves it in place once sent or takes it away.
+    internal readonly Sockets.MMsgHdr* TxHeaders;
+    internal readonly Sockets.IoVec* TxIov;
+    internal readonly IpEndpoint* TxAddrs;
+    internal readonly byte** TxBuffers;
+    internal int TxCount;
+
+    /// <summary>The readiness watch, when receives are readiness-driven.</summary>
+    internal IoWatch? Watch;
+
+    /// <summary>The io_uring datagram I/O's registration token (0: none).</summary>
+    internal ulong UringToken;
+
+    /// <summary>io_uring receive errors in a row (a socket that keeps failing goes back to readiness).</summary>
+    internal int UringErrors;
 
     public UdpSocket(NetIo io, PortManager.Binding binding, IUdpSocketListener? listener)
     {
         _io = io;
         _binding = binding;
         _listener = listener;
-        _txHeaders = (Sockets.MMsgHdr*)NativeMemory.AllocZeroed((nuint)(SendQueueSize * sizeof(Sockets.MMsgHdr)));
-        _txIov = (Sockets.IoVec*)NativeMemory.AllocZeroed((nuint)(SendQueueSize * sizeof(Sockets.IoVec)));
-        _txAddrs = (IpEndpoint*)NativeMemory.AllocZeroed((nuint)(SendQueueSize * sizeof(IpEndpoint)));
-        _txBuffers = (byte**)NativeMemory.AllocZeroed((nuint)(SendQueueSize * sizeof(byte*)));
+        TxHeaders = (Sockets.MMsgHdr*)NativeMemory.AllocZeroed((nuint)(SendQueueSize * sizeof(Sockets.MMsgHdr)));
+        TxIov = (Sockets.IoVec*)NativeMemory.AllocZeroed((nuint)(SendQueueSize * sizeof(Sockets.IoVec)));
+        TxAddrs = (IpEndpoint*)NativeMemory.AllocZeroed((nuint)(SendQueueSize * sizeof(IpEndpoint)));
+        TxBuffers = (byte**)NativeMemory.AllocZeroed((nuint)(SendQueueSize * sizeof(byte*)));
         for (int i = 0; i < SendQueueSize; i++)
         {
-            _txHeaders[i].Hdr.Iov = &_txIov[i];
-            _txHeaders[i].Hdr.IovLen = 1;
-            _txHeaders[i].Hdr.Name = &_txAddrs[i];
+            TxHeaders[i].Hdr.Iov = &TxIov[i];
+            TxHeaders[i].Hdr.IovLen = 1;
+            TxHeaders[i].Hdr.Name = &TxAddrs[i];
         }
-        _watch = io.Loop.Watch(binding.Fd, IoEvents.Readable, this);
         Id = io.NextSocketId();
+        io.Datagrams.Open(this);
     }
 
     /// <summary>Worker-unique id (see <see cref="NetIo.NextSocketId"/>).</summary>
@@ -59,6 +70,8 @@ public sealed unsafe class UdpSocket : IIoHandler, IDisposable
     public IpEndpoint Local => _binding.Local;
 
     public int Fd => _binding.Fd;
+
+    public bool IsClosed => _closed;
 
     public ulong PacketsReceived { get; private set; }
     public ulong BytesReceived { get; private set; }
@@ -91,11 +104,11 @@ public sealed unsafe class UdpSocket : IIoHandler, IDisposable
     /// with <see cref="CommitSend"/>. Only one may be open at a time.</summary>
     public Span<byte> BeginSend()
     {
-        if (_txCount == SendQueueSize)
+        if (TxCount == SendQueueSize)
             Flush();
-        byte* buf = _txBuffers[_txCount];
+        byte* buf = TxBuffers[TxCount];
         if (buf == null)
-            _txBuffers[_txCount] = buf = _io.Pool.Rent();
+            TxBuffers[TxCount] = buf = _io.Pool.Rent();
         return new Span<byte>(buf, PacketBufferPool.BufferSize);
     }
 
@@ -103,70 +116,40 @@ public sealed unsafe class UdpSocket : IIoHandler, IDisposable
     {
         if (_closed)
             return;
-        int i = _txCount;
-        _txIov[i].Base = _txBuffers[i];
-        _txIov[i].Length = (nuint)length;
-        _txAddrs[i] = remote;
-        _txHeaders[i].Hdr.NameLen = (uint)remote.SockAddrLength;
-        if (_txCount++ == 0)
+        int i = TxCount;
+        TxIov[i].Base = TxBuffers[i];
+        TxIov[i].Length = (nuint)length;
+        TxAddrs[i] = remote;
+        TxHeaders[i].Hdr.NameLen = (uint)remote.SockAddrLength;
+        if (TxCount++ == 0)
             _io.ScheduleFlush(this);
     }
 
     /// <summary>Sends the queue now (the loop does it at the end of each iteration).</summary>
     public void Flush()
     {
-        int sent = 0;
-        while (sent < _txCount && !_closed)
-        {
-            int n = Sockets.SendMMsg(_binding.Fd, _txHeaders + sent, (uint)(_txCount - sent), Sockets.MSG_DONTWAIT);
-            if (n > 0)
-            {
-                for (int i = sent; i < sent + n; i++)
-                    BytesSent += _txHeaders[i].Len;
-                PacketsSent += (ulong)n;
-                sent += n;
-                continue;
-            }
-            int errno = Marshal.GetLastPInvokeError();
-            if (n < 0 && errno == Libc.EINTR)
-                continue;
-            // The first pending datagram failed (buffer full, ICMP error...): drop it, go on.
-            SendErrors++;
-            sent++;
-        }
-        _txCount = 0;
+        if (TxCount > 0 && !_closed)
+            _io.Datagrams.Send(this);
+        TxCount = 0;
     }
 
-    public void OnIoReady(IoEvents events)
+    /// <summary>A received datagram, from the datagram I/O. One cut to fit the buffer is
+    /// counted but not delivered: not a packet anyone can use.</summary>
+    internal void Deliver(Span<byte> buffer, int length, in IpEndpoint remote, bool truncated)
     {
-        for (int batch = 0; batch < MaxBatchesPerWakeup && !_closed; batch++)
-        {
-            for (int i = 0; i < NetIo.ReceiveBatchSize; i++)
-                _io.RxHeaders[i].Hdr.NameLen = (uint)sizeof(IpEndpoint);
-            int n = Sockets.RecvMMsg(_binding.Fd, _io.RxHeaders, NetIo.ReceiveBatchSize, Sockets.MSG_DONTWAIT, null);
-            if (n <= 0)
-            {
-                if (n < 0 && Marshal.GetLastPInvokeError() == Libc.EINTR)
-                    continue;
-                return; // EAGAIN, or a transient error such as a reported ICMP unreachable
-            }
-            for (int i = 0; i < n && !_closed; i++)
-            {
-                int len = (int)_io.RxHeaders[i].Len;
-                PacketsReceived++;
-                BytesReceived += (ulong)len;
-                // A datagram larger than the buffer was cut: not a packet we can use.
-                if ((_io.RxHeaders[i].Hdr.Flags & 0x20 /* MSG_TRUNC */) != 0)
-                    continue;
-                var buffer = new Span<byte>(_io.RxBuffers + i * PacketBufferPool.BufferSize, PacketBufferPool.BufferSize);
-                _listener?.OnUdpPacket(this, buffer, len, _io.RxAddrs[i]);
-            }
-            if (n < NetIo.ReceiveBatchSize)
-                return;
-        }
-        if (!_closed)
-            _watch.Reschedule();
+        PacketsReceived++;
+        BytesReceived += (ulong)length;
+        if (!truncated)
+            _listener?.OnUdpPacket(this, buffer, length, remote);
     }
+
+    internal void CountSent(int bytes)
+    {
+        PacketsSent++;
+        BytesSent += (ulong)bytes;
+    }
+
+    internal void CountSendError() => SendErrors++;
 
     private int GetIntOption(int name)
     {
@@ -182,17 +165,17 @@ public sealed unsafe class UdpSocket : IIoHandler, IDisposable
             return;
         Flush();
         _closed = true;
-        _io.Loop.Unwatch(_watch);
+        _io.Datagrams.Close(this);
         Libc.Close(_binding.Fd);
         _binding.Release();
         for (int i = 0; i < SendQueueSize; i++)
         {
-            if (_txBuffers[i] != null)
-                _io.Pool.Return(_txBuffers[i]);
+            if (TxBuffers[i] != null)
+                _io.Pool.Return(TxBuffers[i]);
         }
-        NativeMemory.Free(_txHeaders);
-        NativeMemory.Free(_txIov);
-        NativeMemory.Free(_txAddrs);
-        NativeMemory.Free(_txBuffers);
+        NativeMemory.Free(TxHeaders);
+        NativeMemory.Free(TxIov);
+        NativeMemory.Free(TxAddrs);
+        NativeMemory.Free(TxBuffers);
     }
 }

@@ -16,7 +16,7 @@ namespace Mediasoup.Worker;
 internal sealed class WorkerContext
 {
     public WorkerContext(EventLoop loop, Channel.Channel channel, Logger logger, WorkerSettings settings,
-        DtlsCertificate? certificate, Random random)
+        DtlsCertificate? certificate, Random random, bool uringSendRequests = false)
     {
         Loop = loop;
         Channel = channel;
@@ -25,7 +25,7 @@ internal sealed class WorkerContext
         _certificate = certificate;
         Random = random;
         Ports = new PortManager(n => Random.Next(n));
-        Net = new NetIo(loop);
+        Net = new NetIo(loop, uringSendRequests);
     }
 
     /// <summary>Packet views reused for every packet: the worker handles one at a time.</summary>

@@ -55,7 +55,10 @@ internal static class WorkerRunner
         }
 
         {
-            var ctx = new WorkerContext(loop, channel, logger, settings, certificate, new Random())
+            // MEDIASOUP_WORKER_URING_SEND=sqe: on io_uring, one sendmsg request per datagram
+            // instead of sendmmsg per socket (kept selectable for measurements elsewhere).
+            bool uringSendRequests = Environment.GetEnvironmentVariable("MEDIASOUP_WORKER_URING_SEND")?.Trim() == "sqe";
+            var ctx = new WorkerContext(loop, channel, logger, settings, certificate, new Random(), uringSendRequests)
             {
                 SrtpEngine = Srtp.SrtpEngines.FromEnvironment(Environment.GetEnvironmentVariable("MEDIASOUP_WORKER_SRTP")),
             };
@@ -63,7 +66,7 @@ internal static class WorkerRunner
             var worker = new Worker(ctx, socket, handleSignals: executable);
             worker.Start();
 
-            logger.Debug(LogTags.Info, $"Worker | mediasoup-worker (C#) running [pid:{Environment.ProcessId}, host version:{version}, loop:{loop.BackendName}]");
+            logger.Debug(LogTags.Info, $"Worker | mediasoup-worker (C#) running [pid:{Environment.ProcessId}, host version:{version}, loop:{loop.BackendName}, udp:{ctx.Net.DatagramIoName}]");
             if (loopFallback != null)
                 logger.Warn(LogTags.Info, $"Worker | io_uring requested but unavailable, using epoll: {loopFallback}");
             if (Array.IndexOf(SupportedHostVersions, version) < 0)

