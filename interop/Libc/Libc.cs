@@ -15,6 +15,10 @@ internal static unsafe partial class Libc
     public const int EPIPE = 32;
     public const int ENOBUFS = 105;
     public const int ECANCELED = 125;
+    public const int EIO = 5;
+    public const int EINVAL = 22;
+    public const int ENOPROTOOPT = 92;
+    public const int EOPNOTSUPP = 95;
 
     public const int O_NONBLOCK = 0x800;
     public const int O_CLOEXEC = 0x80000;

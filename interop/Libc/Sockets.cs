@@ -95,6 +95,23 @@ internal static unsafe partial class Sockets
     public const int MSG_DONTWAIT = 0x40;
     public const int MSG_TRUNC = 0x20;
 
+    // UDP generic segmentation offload (linux/udp.h): a cmsg at SOL_UDP carrying the segment size.
+    public const int SOL_UDP = 17;
+    public const int UDP_SEGMENT = 103;
+
+    /// <summary>struct cmsghdr on LP64: size_t len, int level, int type, then the data.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct CMsgHdr
+    {
+        public nuint Len;
+        public int Level;
+        public int Type;
+    }
+
+    /// <summary>CMSG_LEN(2) and CMSG_SPACE(2) for a 16-bit value such as UDP_SEGMENT's.</summary>
+    public const int CMsgLenUInt16 = 18;
+    public const int CMsgSpaceUInt16 = 24;
+
     [LibraryImport(Libraries.C, EntryPoint = "recvmmsg", SetLastError = true)]
     public static partial int RecvMMsg(int fd, MMsgHdr* msgs, uint vlen, int flags, void* timeout);
 

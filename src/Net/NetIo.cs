@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using Mediasoup.Interop.Libc;
 using Mediasoup.Loop;
 
 namespace Mediasoup.Net;
@@ -10,10 +12,17 @@ namespace Mediasoup.Net;
 /// ring accepts them, else readiness with recvmmsg/sendmmsg), and the list of sockets with
 /// queued sends, flushed once per loop iteration.
 /// </summary>
-public sealed class NetIo : IDisposable
+public sealed unsafe class NetIo : IDisposable
 {
     private readonly List<UdpSocket> _pendingFlush = new();
     private bool _disposed;
+
+    // Scratch for one socket's flush at a time: a message header and a UDP_SEGMENT control
+    // block per run of datagrams (see UdpGsoPlanner).
+    internal readonly Sockets.MMsgHdr* GsoHeaders =
+        (Sockets.MMsgHdr*)NativeMemory.AllocZeroed((nuint)(UdpSocket.SendQueueSize * sizeof(Sockets.MMsgHdr)));
+    internal readonly byte* GsoControl =
+        (byte*)NativeMemory.AllocZeroed((nuint)(UdpSocket.SendQueueSize * Sockets.CMsgSpaceUInt16));
 
     /// <param name="uringSendRequests">On io_uring, send each datagram as a sendmsg request on the
     /// ring instead of sendmmsg per socket (see <see cref="UringDatagramIo.TryCreate"/>).</param>
@@ -26,6 +35,12 @@ public sealed class NetIo : IDisposable
     }
 
     public EventLoop Loop { get; }
+
+    /// <summary>
+    /// Send runs of equal-sized datagrams to one remote as one UDP GSO message (on by default;
+    /// MEDIASOUP_WORKER_UDP_GSO=0 turns it off). A socket whose route refuses GSO falls back alone.
+    /// </summary>
+    public bool UseGso { get; set; } = true;
 
     private int _nextSocketId;
 
@@ -59,5 +74,7 @@ public sealed class NetIo : IDisposable
         _disposed = true;
         Datagrams.Dispose();
         Pool.Dispose();
+        NativeMemory.Free(GsoHeaders);
+        NativeMemory.Free(GsoControl);
     }
 }

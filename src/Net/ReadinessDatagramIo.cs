@@ -88,9 +88,20 @@ internal sealed unsafe class ReadinessDatagramIo : IDatagramIo
     /// <summary>The socket's queue in as few sendmmsg calls as the kernel allows.</summary>
     internal static void SendMMsg(UdpSocket socket)
     {
+        int first = 0;
+        if (socket.TxCount > 1 && socket.Io.UseGso && !socket.GsoRefused)
+            first = SendGso(socket);
+        SendEach(socket, first);
+        // The buffers stay with the socket's queue slots for the next datagrams.
+        socket.TxCount = 0;
+    }
+
+    // One message per datagram, from `first` on.
+    private static void SendEach(UdpSocket socket, int first)
+    {
         Sockets.MMsgHdr* headers = socket.TxHeaders;
         int count = socket.TxCount;
-        int sent = 0;
+        int sent = first;
         while (sent < count)
         {
             int n = Sockets.SendMMsg(socket.Fd, headers + sent, (uint)(count - sent), Sockets.MSG_DONTWAIT);
@@ -108,8 +119,97 @@ internal sealed unsafe class ReadinessDatagramIo : IDatagramIo
             socket.CountSendError();
             sent++;
         }
-        // The buffers stay with the socket's queue slots for the next datagrams.
-        socket.TxCount = 0;
+    }
+
+    /// <summary>
+    /// Sends the queue as UDP GSO runs (one message per run of equal-sized datagrams to one
+    /// remote). Returns the index of the first datagram still to send one by one: the count
+    /// when everything went, less when the route refused GSO (the socket then stops trying).
+    /// </summary>
+    private static int SendGso(UdpSocket socket)
+    {
+        int count = socket.TxCount;
+        Sockets.IoVec* iov = socket.TxIov;
+        NetIo io = socket.Io;
+        Span<int> lengths = stackalloc int[count];
+        for (int i = 0; i < count; i++)
+            lengths[i] = (int)iov[i].Length;
+        var remotes = new ReadOnlySpan<IpEndpoint>(socket.TxAddrs, count);
+
+        // Plan every run: message k covers datagrams [runStart[k], runStart[k] + its IovLen).
+        Span<int> runStart = stackalloc int[count];
+        int runs = 0;
+        for (int start = 0; start < count;)
+        {
+            int length = UdpGsoPlanner.RunLength(lengths, remotes, start);
+            ref Sockets.MMsgHdr m = ref io.GsoHeaders[runs];
+            m.Hdr.Name = &socket.TxAddrs[start];
+            m.Hdr.NameLen = socket.TxHeaders[start].Hdr.NameLen;
+            m.Hdr.Iov = &iov[start];
+            m.Hdr.IovLen = (nuint)length;
+            m.Hdr.Flags = 0;
+            if (length > 1)
+            {
+                byte* control = io.GsoControl + runs * Sockets.CMsgSpaceUInt16;
+                var cmsg = (Sockets.CMsgHdr*)control;
+                cmsg->Len = Sockets.CMsgLenUInt16;
+                cmsg->Level = Sockets.SOL_UDP;
+                cmsg->Type = Sockets.UDP_SEGMENT;
+                *(ushort*)(control + sizeof(Sockets.CMsgHdr)) = (ushort)lengths[start];
+                m.Hdr.Control = control;
+                m.Hdr.ControlLen = Sockets.CMsgSpaceUInt16;
+            }
+            else
+            {
+                m.Hdr.Control = null;
+                m.Hdr.ControlLen = 0;
+            }
+            runStart[runs++] = start;
+            start += length;
+        }
+
+        int done = 0; // runs handled
+        while (done < runs)
+        {
+            int n = Sockets.SendMMsg(socket.Fd, io.GsoHeaders + done, (uint)(runs - done), Sockets.MSG_DONTWAIT);
+            if (n > 0)
+            {
+                for (int k = done; k < done + n; k++)
+                {
+                    int sentRun = (int)io.GsoHeaders[k].Hdr.IovLen;
+                    CountRun(socket, lengths, runStart[k], sentRun, sent: true);
+                    if (sentRun > 1)
+                        socket.GsoMessagesSent++;
+                }
+                done += n;
+                continue;
+            }
+            int errno = Marshal.GetLastPInvokeError();
+            if (n < 0 && errno == Libc.EINTR)
+                continue;
+            int runLength = (int)io.GsoHeaders[done].Hdr.IovLen;
+            if (runLength > 1 && errno is Libc.EIO or Libc.EINVAL or Libc.EOPNOTSUPP or Libc.ENOPROTOOPT)
+            {
+                // This route cannot segment (no checksum offload, IPsec, old kernel...).
+                socket.GsoRefused = true;
+                return runStart[done];
+            }
+            // Buffer full, ICMP error...: the run is dropped, as a single datagram would be.
+            CountRun(socket, lengths, runStart[done], runLength, sent: false);
+            done++;
+        }
+        return count;
+    }
+
+    private static void CountRun(UdpSocket socket, ReadOnlySpan<int> lengths, int start, int length, bool sent)
+    {
+        for (int i = start; i < start + length; i++)
+        {
+            if (sent)
+                socket.CountSent(lengths[i]);
+            else
+                socket.CountSendError();
+        }
     }
 
     public void EndIteration()

@@ -36,6 +36,14 @@ public sealed unsafe class UdpSocket : IDisposable
     internal readonly byte** TxBuffers;
     internal int TxCount;
 
+    /// <summary>Set when the kernel refused a GSO message on this socket's route: plain sends from then on.</summary>
+    internal bool GsoRefused;
+
+    /// <summary>Messages that carried more than one datagram (UDP GSO); for tests and dumps.</summary>
+    internal ulong GsoMessagesSent;
+
+    internal NetIo Io => _io;
+
     /// <summary>The readiness watch, when receives are readiness-driven.</summary>
     internal IoWatch? Watch;
 

@@ -62,6 +62,8 @@ internal static class WorkerRunner
             {
                 SrtpEngine = Srtp.SrtpEngines.FromEnvironment(Environment.GetEnvironmentVariable("MEDIASOUP_WORKER_SRTP")),
             };
+            // MEDIASOUP_WORKER_UDP_GSO=0: one message per datagram (for measurements and odd kernels).
+            ctx.Net.UseGso = Environment.GetEnvironmentVariable("MEDIASOUP_WORKER_UDP_GSO")?.Trim() != "0";
             loop.SetUnhandledExceptionHandler(ex => logger.Error($"Worker | unexpected {ex.GetType().Name} in the event loop (ignored): {ex.Message}"));
             var worker = new Worker(ctx, socket, handleSignals: executable);
             worker.Start();

@@ -295,4 +295,50 @@ public sealed class UdpSocketTests
             t.RunUntil(() => uring.SendsInFlight == 0);
         Assert.Equal(poolBefore, t.Net.Pool.InUse);
     }
+
+    [Theory]
+    [InlineData(LoopBackendKind.Epoll, true)]
+    [InlineData(LoopBackendKind.Epoll, false)]
+    [IoUringData]
+    public void Send_RunsOfEqualDatagrams_ArriveAsSeparateDatagrams_InOrder(LoopBackendKind kind, bool gso = true)
+    {
+        using Harness t = For(kind);
+        t.Net.UseGso = gso;
+        UdpSocket socket = t.Open(null);
+        using Socket peerA = Peer();
+        using Socket peerB = Peer();
+        Assert.True(IpEndpoint.TryParse("127.0.0.1", PortOf(peerA), out IpEndpoint a));
+        Assert.True(IpEndpoint.TryParse("127.0.0.1", PortOf(peerB), out IpEndpoint b));
+
+        // 40 equal 1200-byte datagrams to A with a short last one, 3 to B, then 10 more to A
+        // of another size: runs of several lengths and remotes in one flush.
+        var expectA = new List<byte[]>();
+        var expectB = new List<byte[]>();
+        for (int i = 0; i < 54; i++)
+        {
+            int length = i < 40 ? 1200 : i == 40 ? 700 : i < 44 ? 1200 : 333;
+            var data = new byte[length];
+            data.AsSpan().Fill((byte)i);
+            bool toB = i is >= 41 and < 44;
+            socket.Send(data, toB ? b : a);
+            (toB ? expectB : expectA).Add(data);
+        }
+        t.Net.FlushAll();
+
+        Assert.Equal(54UL, socket.PacketsSent);
+        Assert.Equal(0UL, socket.SendErrors);
+        // Runs: 41 to A (40 + the short one), 3 to B, 10 to A: three GSO messages.
+        Assert.Equal(gso ? 3UL : 0UL, socket.GsoMessagesSent);
+        Assert.False(socket.GsoRefused);
+        foreach ((Socket peer, List<byte[]> expected) in new[] { (peerA, expectA), (peerB, expectB) })
+        {
+            peer.ReceiveTimeout = 2000;
+            var buffer = new byte[4096];
+            foreach (byte[] e in expected)
+            {
+                int n = peer.Receive(buffer);
+                Assert.Equal(e, buffer.AsSpan(0, n).ToArray());
+            }
+        }
+    }
 }
