@@ -46,6 +46,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--warmup-ms') opts.warmupMs = Number(val());
   else if (a === '--measure-ms') opts.measureMs = Number(val());
   else if (a === '--no-ceiling') opts.ceiling = false;
+  else if (a === '--ceiling-gso') opts.ceilingGso = true;
   else if (a === '--startup-runs') opts.startupRuns = Number(val());
   else if (a === '--out') opts.out = path.resolve(val());
   else if (a === '--tag') opts.tag = val();
@@ -64,7 +65,7 @@ opts.retries ??= opts.full ? 2 : 1;
 // Forwarded packets/s per step. Short: one moderate step (well inside what the reference
 // C++ worker sustains). Full: a ladder, per binary until loss >= 0.5 % or it falls behind.
 opts.rates ??= opts.full
-  ? [20e3, 40e3, 60e3, 80e3, 100e3, 125e3, 150e3, 175e3, 200e3, 250e3, 300e3, 350e3, 400e3, 500e3]
+  ? [20e3, 40e3, 60e3, 80e3, 100e3, 125e3, 150e3, 175e3, 200e3, 250e3, 300e3, 350e3, 400e3, 500e3, 600e3, 700e3, 800e3]
   : [40e3];
 for (const m of opts.modes) if (!['plain', 'srtp'].includes(m)) throw new Error(`mode ${m}?`);
 const MAX_INPUT_PPS = 250e3; // beyond this the generator, not the forwarder, is measured
@@ -242,7 +243,8 @@ async function setupCeilingScenario(n) {
   const sinkPort = await freePort();
   const relayPort = await freePort();
   const sink = helper('sink', ['--port', sinkPort, '--cpu', SINK_CPU, '--wake-us', opts.sinkWakeUs]);
-  const relay = helper('relay', ['--port', relayPort, '--dst', `127.0.0.1:${sinkPort}`, '--fanout', n, '--cpu', FWD_CPU]);
+  const relay = helper('relay', ['--port', relayPort, '--dst', `127.0.0.1:${sinkPort}`, '--fanout', n, '--cpu', FWD_CPU,
+    ...(opts.ceilingGso ? ['--gso', 1] : [])]);
   const gen = helper('gen', ['--dst', `127.0.0.1:${relayPort}`, '--src-port', await freePort(), '--ssrc', SSRC, '--cpu', GEN_CPU]);
   await new Promise((r) => setTimeout(r, 100));
   return {
@@ -378,7 +380,8 @@ md.push(`${opts.full ? 'Full sweep' : 'Short run'}: warm-up ${opts.warmupMs} ms,
   `${cpuModel}, ${ncpu} CPUs, kernel ${os.release()}; forwarder pinned to CPU ${FWD_CPU}, generator CPU ${GEN_CPU}, sink CPU ${SINK_CPU}` +
   `${pinned ? '' : ' (not pinned: one CPU)'}; net.core.rmem_max ${sysctl('net.core.rmem_max')}. ` +
   'Video-like RTP, 1200 B, VP8; consumers without transport-cc/REMB/abs-send-time; ' +
-  `sink ${opts.sinkWakeUs > 0 ? `drains every ${opts.sinkWakeUs} µs (no per-packet wake-ups charged to the forwarder)` : 'woken by the packets'}.`, '');
+  `sink ${opts.sinkWakeUs > 0 ? `drains every ${opts.sinkWakeUs} µs (no per-packet wake-ups charged to the forwarder)` : 'woken by the packets'}. ` +
+  `Ceiling: the C relay with recvmmsg + ${opts.ceilingGso ? 'sendmmsg of UDP GSO runs (--ceiling-gso)' : 'one sendmmsg entry per copy'}.`, '');
 md.push('## Binaries', '', startupTable(startup, labels), '');
 md.push('| worker | binary size MB |', '|---|---:|');
 for (const [i, v] of variants.entries()) md.push(`| ${labels[i]} | ${(fs.statSync(v.bin).size / 1048576).toFixed(1)} |`);

@@ -3,11 +3,30 @@
 // sink counts N streams) and the payload untouched. Stands where the worker stands, so the
 // same generator and sink measure what the machine's loopback allows.
 //
-//   relay --port P --dst IP:PORT --fanout N [--cpu C] [--max-seconds S]
+//   relay --port P --dst IP:PORT --fanout N [--cpu C] [--max-seconds S] [--gso 1]
+//
+// --gso 1: each copy's packets of one received batch leave as UDP GSO messages (runs of
+// equal sizes, UDP_SEGMENT), the same kernel-facing trick the worker uses by default.
 //
 // Runs until stdin reaches EOF (or "quit").
 #include "common.h"
 #include <fcntl.h>
+#include <netinet/udp.h>
+
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+#define GSO_MAX_SEGMENTS 64
+#define GSO_MAX_BYTES 65000
+
+static void send_all(int fd, struct mmsghdr *msgs, int count)
+{
+    for (int off = 0; off < count;) {
+        int r = sendmmsg(fd, msgs + off, (unsigned)(count - off), 0);
+        if (r < 0) { if (errno == EINTR) continue; break; }
+        off += r;
+    }
+}
 
 #define RX_BATCH 64
 #define TX_BATCH 1024
@@ -16,7 +35,7 @@
 
 int main(int argc, char **argv)
 {
-    int port = 0, dst_port = 0, fanout = 1, cpu = -1, max_seconds = 7200;
+    int port = 0, dst_port = 0, fanout = 1, cpu = -1, max_seconds = 7200, gso = 0;
     char dst_ip[64] = "127.0.0.1";
     for (int i = 1; i + 1 < argc; i += 2) {
         const char *a = argv[i], *v = argv[i + 1];
@@ -30,6 +49,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--fanout")) fanout = atoi(v);
         else if (!strcmp(a, "--cpu")) cpu = atoi(v);
         else if (!strcmp(a, "--max-seconds")) max_seconds = atoi(v);
+        else if (!strcmp(a, "--gso")) gso = atoi(v);
         else { fprintf(stderr, "unknown argument %s\n", a); return 2; }
     }
     if (port <= 0 || dst_port <= 0 || fanout < 1 || fanout > MAX_FANOUT) {
@@ -65,10 +85,58 @@ int main(int argc, char **argv)
         tmsg[i].msg_hdr.msg_namelen = sizeof dst;
     }
 
+    // GSO mode: per copy, one message per run of equal-sized packets, two iovecs per packet.
+    static struct iovec giov[TX_BATCH * 2];
+    static struct mmsghdr gmsg[TX_BATCH];
+    static uint8_t gctl[TX_BATCH][CMSG_SPACE(sizeof(uint16_t))];
+
     struct line_reader lr = { .len = 0 };
     char line[128];
     for (;;) {
         int n = recvmmsg(fd, rmsg, RX_BATCH, MSG_DONTWAIT, NULL);
+        if (n > 0 && gso) {
+            int q = 0, m = 0;
+            for (int c = 0; c < fanout; c++) {
+                int seg = -1, count = 0, total = 0;
+                for (int i = 0; i < n; i++) {
+                    int len = (int)rmsg[i].msg_len;
+                    if (len < 12) continue;
+                    if (count > 0 && (q == TX_BATCH || len != seg || count == GSO_MAX_SEGMENTS || total + len > GSO_MAX_BYTES)) {
+                        m++; // close the current run
+                        count = 0;
+                    }
+                    if (q == TX_BATCH || m == TX_BATCH) { send_all(fd, gmsg, m); m = 0; q = 0; }
+                    if (count == 0) {
+                        memset(&gmsg[m].msg_hdr, 0, sizeof gmsg[m].msg_hdr);
+                        gmsg[m].msg_hdr.msg_name = &dst;
+                        gmsg[m].msg_hdr.msg_namelen = sizeof dst;
+                        gmsg[m].msg_hdr.msg_iov = &giov[2 * q];
+                        seg = len; total = 0;
+                    }
+                    memcpy(hdr[q], rx[i], 12);
+                    put32(hdr[q] + 8, get32(rx[i] + 8) + 1u + (uint32_t)c);
+                    giov[2 * q].iov_base = hdr[q];
+                    giov[2 * q].iov_len = 12;
+                    giov[2 * q + 1].iov_base = rx[i] + 12;
+                    giov[2 * q + 1].iov_len = (size_t)(len - 12);
+                    q++; count++; total += len;
+                    gmsg[m].msg_hdr.msg_iovlen = (size_t)(2 * count);
+                    if (count == 2) {
+                        struct cmsghdr *cm = (struct cmsghdr *)gctl[m];
+                        cm->cmsg_level = SOL_UDP;
+                        cm->cmsg_type = UDP_SEGMENT;
+                        cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+                        uint16_t s16 = (uint16_t)seg;
+                        memcpy(CMSG_DATA(cm), &s16, sizeof s16);
+                        gmsg[m].msg_hdr.msg_control = gctl[m];
+                        gmsg[m].msg_hdr.msg_controllen = CMSG_SPACE(sizeof(uint16_t));
+                    }
+                }
+                if (count > 0) m++;
+            }
+            send_all(fd, gmsg, m);
+            continue;
+        }
         if (n > 0) {
             int q = 0;
             for (int i = 0; i < n; i++) {
