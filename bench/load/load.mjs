@@ -47,6 +47,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--measure-ms') opts.measureMs = Number(val());
   else if (a === '--no-ceiling') opts.ceiling = false;
   else if (a === '--ceiling-gso') opts.ceilingGso = true;
+  else if (a === '--gen-gso') opts.genGso = true;
   else if (a === '--startup-runs') opts.startupRuns = Number(val());
   else if (a === '--out') opts.out = path.resolve(val());
   else if (a === '--tag') opts.tag = val();
@@ -101,7 +102,7 @@ function buildHelpers() {
     const bin = path.join(buildDir, name);
     const newest = Math.max(fs.statSync(src).mtimeMs, fs.statSync(path.join(here, 'common.h')).mtimeMs);
     if (fs.existsSync(bin) && fs.statSync(bin).mtimeMs >= newest) continue;
-    const r = spawnSync('gcc', ['-O2', '-Wall', '-Wextra', '-Werror', '-o', bin, src, '-lsrtp2'], { encoding: 'utf8' });
+    const r = spawnSync('gcc', ['-O2', '-Wall', '-Wextra', '-Werror', '-o', bin, src, '-lsrtp2', '-lcrypto'], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`gcc ${name}.c failed:\n${r.stderr}`);
   }
 }
@@ -218,7 +219,7 @@ async function setupWorkerScenario(w, mode, n) {
   const ingressPort = ingress.tuple.localPort;
   const gen = helper('gen', [
     '--dst', `127.0.0.1:${ingressPort}`, '--src-port', await freePort(), '--ssrc', SSRC, '--cpu', GEN_CPU,
-    ...(srtp ? ['--srtp-key', genKey.toString('hex')] : []),
+    ...(srtp ? ['--srtp-key', genKey.toString('hex')] : []), '--gso', opts.genGso ? 1 : 0,
   ]);
   return {
     pid: worker.pid, sink, gen, ingressPort,
@@ -245,7 +246,8 @@ async function setupCeilingScenario(n) {
   const sink = helper('sink', ['--port', sinkPort, '--cpu', SINK_CPU, '--wake-us', opts.sinkWakeUs]);
   const relay = helper('relay', ['--port', relayPort, '--dst', `127.0.0.1:${sinkPort}`, '--fanout', n, '--cpu', FWD_CPU,
     ...(opts.ceilingGso ? ['--gso', 1] : [])]);
-  const gen = helper('gen', ['--dst', `127.0.0.1:${relayPort}`, '--src-port', await freePort(), '--ssrc', SSRC, '--cpu', GEN_CPU]);
+  const gen = helper('gen', ['--dst', `127.0.0.1:${relayPort}`, '--src-port', await freePort(), '--ssrc', SSRC, '--cpu', GEN_CPU,
+    '--gso', opts.genGso ? 1 : 0]);
   await new Promise((r) => setTimeout(r, 100));
   return {
     pid: relay.pid, sink, gen, ingressPort: relayPort,
@@ -381,7 +383,8 @@ md.push(`${opts.full ? 'Full sweep' : 'Short run'}: warm-up ${opts.warmupMs} ms,
   `${pinned ? '' : ' (not pinned: one CPU)'}; net.core.rmem_max ${sysctl('net.core.rmem_max')}. ` +
   'Video-like RTP, 1200 B, VP8; consumers without transport-cc/REMB/abs-send-time; ' +
   `sink ${opts.sinkWakeUs > 0 ? `drains every ${opts.sinkWakeUs} µs (no per-packet wake-ups charged to the forwarder)` : 'woken by the packets'}. ` +
-  `Ceiling: the C relay with recvmmsg + ${opts.ceilingGso ? 'sendmmsg of UDP GSO runs (--ceiling-gso)' : 'one sendmmsg entry per copy'}.`, '');
+  `Ceiling: the C relay with recvmmsg + ${opts.ceilingGso ? 'sendmmsg of UDP GSO runs (--ceiling-gso)' : 'one sendmmsg entry per copy'}. ` +
+  `Generator: ${opts.genGso ? 'UDP GSO bursts (--gen-gso: lifts its own limit, changes the arrival pattern)' : 'one sendmmsg entry per packet'}; SRTP on OpenSSL.`, '');
 md.push('## Binaries', '', startupTable(startup, labels), '');
 md.push('| worker | binary size MB |', '|---|---:|');
 for (const [i, v] of variants.entries()) md.push(`| ${labels[i]} | ${(fs.statSync(v.bin).size / 1048576).toFixed(1)} |`);
