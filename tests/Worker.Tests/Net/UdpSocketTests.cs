@@ -341,4 +341,35 @@ public sealed class UdpSocketTests
             }
         }
     }
+
+    [Fact]
+    public unsafe void Send_WhenTheRouteRefusesGso_FallsBackToSingleDatagrams_WithoutLoss()
+    {
+        using Harness t = For(LoopBackendKind.Epoll);
+        UdpSocket socket = t.Open(null);
+        // SO_NO_CHECK (no UDP checksums) makes the kernel refuse GSO messages with EINVAL.
+        int one = 1;
+        Assert.Equal(0, Mediasoup.Interop.Libc.Sockets.SetSockOpt(socket.Fd, 1 /* SOL_SOCKET */, 11 /* SO_NO_CHECK */, &one, sizeof(int)));
+        using Socket peer = Peer();
+        Assert.True(IpEndpoint.TryParse("127.0.0.1", PortOf(peer), out IpEndpoint to));
+
+        for (int round = 0; round < 2; round++)
+        {
+            for (int i = 0; i < 10; i++)
+                socket.Send(Enumerable.Repeat((byte)(round * 10 + i), 500).ToArray(), to);
+            t.Net.FlushAll();
+        }
+
+        Assert.True(socket.GsoRefused);
+        Assert.Equal(0UL, socket.GsoMessagesSent);
+        Assert.Equal(20UL, socket.PacketsSent);
+        Assert.Equal(0UL, socket.SendErrors);
+        peer.ReceiveTimeout = 2000;
+        var buffer = new byte[2048];
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal(500, peer.Receive(buffer));
+            Assert.Equal((byte)i, buffer[0]);
+        }
+    }
 }
