@@ -24,6 +24,8 @@ internal struct StoredPacket
     public nint Data;
     public int Length;
     public ushort OutputSeq;
+    // Differs from the stored packet's own timestamp when a simulcast consumer re-based it.
+    public uint OutputTimestamp;
 }
 
 /// <summary>The parameters of one outgoing RTP stream, as dumps report them.</summary>
@@ -203,6 +205,7 @@ internal sealed class Consumer : IRequestHandler
     private CodecKind _codecKind;
     private bool _syncRequired = true;
     private bool _keyFrameRequested;
+    private SimulcastLayerSelector? _simulcast;
 
     public ulong PacketsSent { get; private set; }
     public ulong BytesSent { get; private set; }
@@ -235,6 +238,12 @@ internal sealed class Consumer : IRequestHandler
         _cnameBytes = System.Text.Encoding.UTF8.GetBytes(RtpParameters.Cname);
         for (int i = 0; i < ProducerScores.Length && i < producer.StreamScores.Length; i++)
             ProducerScores[i] = producer.StreamScores[i];
+        if (Type == RtpStreamType.Simulcast)
+        {
+            _simulcast = new SimulcastLayerSelector(_consumableEncodings.Count, PreferredLayers.Spatial, _sendStreams[0].ClockRate);
+            for (int i = 0; i < ProducerScores.Length; i++)
+                _simulcast.SetScore(i, ProducerScores[i]);
+        }
     }
 
     private static VideoLayers ClampLayers(FBS.Consumer.ConsumerLayers? requested, RtpEncoding encoding)
@@ -284,7 +293,9 @@ internal sealed class Consumer : IRequestHandler
     {
         Score = Score,
         // A pipe consumer forwards every stream and reports a constant 10.
-        ProducerScore = Type == RtpStreamType.Pipe ? (byte)10 : ProducerScores.Length > 0 ? ProducerScores[0] : (byte)0,
+        ProducerScore = Type == RtpStreamType.Pipe ? (byte)10
+            : _simulcast != null ? (_simulcast.Current >= 0 ? ProducerScores[_simulcast.Current] : (byte)0)
+            : ProducerScores.Length > 0 ? ProducerScores[0] : (byte)0,
         ProducerScores = new List<byte>(ProducerScores),
     };
 
@@ -330,6 +341,8 @@ internal sealed class Consumer : IRequestHandler
                         ?? throw new MediasoupTypeError("missing preferredLayers");
                     PreferredLayers = ClampLayers(layers, RtpParameters.Encodings[0]);
                     response.PreferredLayers = PreferredLayersToFbs();
+                    if (_simulcast != null && _simulcast.SetPreferred(PreferredLayers.Spatial))
+                        RequestKeyFrame();
                 }
                 request.Accept(FBS.Response.Body.Consumer_SetPreferredLayersResponse,
                     FBS.Consumer.SetPreferredLayersResponse.Pack(request.Builder, response).Value);
@@ -403,8 +416,8 @@ internal sealed class Consumer : IRequestHandler
         {
             dump.PreferredSpatialLayer = PreferredLayers.Spatial;
             dump.PreferredTemporalLayer = PreferredLayers.Temporal;
-            dump.TargetSpatialLayer = -1;
-            dump.TargetTemporalLayer = -1;
+            dump.TargetSpatialLayer = _simulcast?.Target ?? -1;
+            dump.TargetTemporalLayer = (short)(_simulcast is { Target: >= 0 } ? MaxTemporalLayer : -1);
             dump.CurrentSpatialLayer = CurrentLayers.Spatial;
             dump.CurrentTemporalLayer = CurrentLayers.Temporal;
         }
@@ -451,11 +464,12 @@ internal sealed class Consumer : IRequestHandler
             stats.Add(new FBS.RtpStream.StatsT { Data = FBS.RtpStream.StatsDataUnion.FromSendStats(send) });
         }
         // And the producer stream being forwarded, once it exists.
-        if (_producer != null && Type == RtpStreamType.Simple)
+        int forwarded = Type == RtpStreamType.Simple ? 0 : _simulcast is { Current: >= 0 } sc ? sc.Current : -1;
+        if (_producer != null && forwarded >= 0)
         {
             foreach (ProducerStream? ps in _producer.Streams)
             {
-                if (ps != null && ps.MappedSsrc == _consumableEncodings[0].Ssrc)
+                if (ps != null && ps.MappedSsrc == _consumableEncodings[forwarded].Ssrc)
                     stats.Add(ps.ToStats(_producer.Kind, nowMs, wallMs));
             }
         }
@@ -489,8 +503,11 @@ internal sealed class Consumer : IRequestHandler
                 if (encodingIdx < 0)
                     return;
                 break;
+            case RtpStreamType.Simulcast:
+                SendSimulcastPacket(packet);
+                return;
             default:
-                // Simulcast and SVC layer selection arrive with their own work.
+                // SVC layer selection arrives with its own work.
                 return;
         }
 
@@ -518,18 +535,78 @@ internal sealed class Consumer : IRequestHandler
             stream.SyncRequired = false;
         }
 
+        Forward(stream, packet, packet.Timestamp);
+    }
+
+    /// <summary>
+    /// Simulcast: forward the encoding the layer selector picked, under the consumer's one SSRC;
+    /// switch encodings only at a key frame of the new one, asking the producer for it.
+    /// Every temporal layer of the forwarded encoding goes through.
+    /// </summary>
+    private void SendSimulcastPacket(RtpPacket packet)
+    {
+        int layer = IndexOfConsumable(packet.Ssrc);
+        if (layer < 0)
+            return;
+        SimulcastLayerSelector selector = _simulcast!;
+        SendStreamParams stream = _sendStreams[0];
+        if (_syncRequired)
+        {
+            selector.Reset();
+            _syncRequired = false;
+            _keyFrameRequested = false;
+        }
+        bool candidate = layer == selector.Target && layer != selector.Current;
+        bool isKeyFrame = candidate && Codec.IsKeyFrame(_codecKind, packet.Payload);
+        SimulcastDecision decision = selector.OnPacket(layer, isKeyFrame, packet.Timestamp, _ctx.Loop.NowUs);
+        if (candidate && !isKeyFrame && !_keyFrameRequested)
+        {
+            _keyFrameRequested = true;
+            RequestKeyFrame();
+        }
+        if (decision == SimulcastDecision.Drop)
+            return;
+        if (decision == SimulcastDecision.SwitchAndForward)
+        {
+            _keyFrameRequested = false;
+            stream.SeqOffset = (ushort)(stream.LastSentSeq + 1 - packet.SequenceNumber);
+            stream.SyncRequired = false;
+            CurrentLayers = new VideoLayers(selector.Current, MaxTemporalLayer);
+            EmitLayersChange();
+        }
+        Forward(stream, packet, packet.Timestamp + selector.TimestampOffset);
+    }
+
+    private short MaxTemporalLayer => (short)Math.Max(0, RtpParameters.Encodings[0].TemporalLayers - 1);
+
+    private void EmitLayersChange()
+    {
+        var b = _ctx.Channel.BeginNotification();
+        var n = new FBS.Consumer.LayersChangeNotificationT
+        {
+            Layers = CurrentLayers.IsSet
+                ? new FBS.Consumer.ConsumerLayersT { SpatialLayer = (byte)CurrentLayers.Spatial, TemporalLayer = (byte)CurrentLayers.Temporal }
+                : null,
+        };
+        int off = FBS.Consumer.LayersChangeNotification.Pack(b, n).Value;
+        _ctx.Channel.SendNotification(Id, FBS.Notification.Event.CONSUMER_LAYERS_CHANGE, FBS.Notification.Body.Consumer_LayersChangeNotification, off);
+    }
+
+    // Sends packet as the next packet of stream (sequence offset already anchored).
+    private void Forward(SendStreamParams stream, RtpPacket packet, uint timestamp)
+    {
         ushort seq = (ushort)(packet.SequenceNumber + stream.SeqOffset);
         stream.LastSentSeq = seq;
-        var rewrite = new RtpRewrite(Id, stream.Ssrc, seq, packet.Timestamp, stream.PayloadType, _mid);
+        var rewrite = new RtpRewrite(Id, stream.Ssrc, seq, timestamp, stream.PayloadType, _mid);
         _transport!.SendRtpPacket(packet, rewrite);
         PacketsSent++;
         BytesSent += (ulong)packet.Length;
         long nowUs = _ctx.Loop.NowUs;
-        if (stream.Stats!.OnPacket(seq, packet.Timestamp, nowUs) == Rtp.Streams.SeqUpdateResult.Restarted)
+        if (stream.Stats!.OnPacket(seq, timestamp, nowUs) == Rtp.Streams.SeqUpdateResult.Restarted)
             stream.Retransmission?.Clear();
         stream.Stats.CountSent(packet.Length, packet.PayloadLength, _ctx.Loop.NowMs);
         if (stream.Retransmission != null)
-            Store(stream, packet, seq);
+            Store(stream, packet, seq, timestamp);
         if (_traceEventTypes.Count > 0)
             TraceSent(packet, rewrite);
     }
@@ -567,14 +644,14 @@ internal sealed class Consumer : IRequestHandler
 
     private byte[] _cnameBytes = Array.Empty<byte>();
 
-    private unsafe void Store(SendStreamParams stream, RtpPacket packet, ushort seq)
+    private unsafe void Store(SendStreamParams stream, RtpPacket packet, ushort seq, uint timestamp)
     {
         // One stored copy per producer packet, shared by every consumer that keeps it.
         byte* shared = _ctx.Media.SharedStoreFor(packet, _ctx.Net.Pool);
         if (shared == null)
             return;
-        var stored = new StoredPacket { Data = (nint)shared, Length = packet.Length, OutputSeq = seq };
-        if (!stream.Retransmission!.Insert(seq, packet.Timestamp, stored))
+        var stored = new StoredPacket { Data = (nint)shared, Length = packet.Length, OutputSeq = seq, OutputTimestamp = timestamp };
+        if (!stream.Retransmission!.Insert(seq, timestamp, stored))
             SharedPacketStore.Release(shared, _ctx.Net.Pool);
     }
 
@@ -601,9 +678,10 @@ internal sealed class Consumer : IRequestHandler
                 if (!view.TryParse(SharedPacketStore.PacketOf((byte*)found[k].Data), found[k].Length, SharedPacketStore.Capacity))
                     continue;
                 ushort outSeq = found[k].OutputSeq;
+                uint outTs = found[k].OutputTimestamp;
                 var rewrite = stream.RtxSsrc != 0
-                    ? new RtpRewrite(Id, stream.Ssrc, outSeq, view.Timestamp, stream.PayloadType, _mid, stream.RtxSsrc, stream.RtxPayloadType, stream.RtxSeq++)
-                    : new RtpRewrite(Id, stream.Ssrc, outSeq, view.Timestamp, stream.PayloadType, _mid);
+                    ? new RtpRewrite(Id, stream.Ssrc, outSeq, outTs, stream.PayloadType, _mid, stream.RtxSsrc, stream.RtxPayloadType, stream.RtxSeq++)
+                    : new RtpRewrite(Id, stream.Ssrc, outSeq, outTs, stream.PayloadType, _mid);
                 _transport!.SendRtpPacket(view, rewrite);
             }
         }
@@ -653,6 +731,8 @@ internal sealed class Consumer : IRequestHandler
         if ((uint)encodingIdx >= (uint)ProducerScores.Length || ProducerScores[encodingIdx] == score)
             return;
         ProducerScores[encodingIdx] = score;
+        if (_simulcast != null && _simulcast.SetScore(encodingIdx, score))
+            RequestKeyFrame();
         if (Type != RtpStreamType.Pipe)
             EmitScore();
     }
@@ -692,6 +772,14 @@ internal sealed class Consumer : IRequestHandler
     {
         if (Kind != MediaKind.Video || _producer == null || !IsActive)
             return;
+        if (_simulcast != null)
+        {
+            // Only the encoding being switched to (or forwarded) needs one.
+            short layer = _simulcast.Target >= 0 ? _simulcast.Target : _simulcast.Current;
+            if (layer >= 0)
+                _producer.RequestKeyFrame(_consumableEncodings[layer].Ssrc);
+            return;
+        }
         foreach (RtpEncoding e in _consumableEncodings)
             _producer.RequestKeyFrame(e.Ssrc);
     }

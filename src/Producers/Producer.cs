@@ -480,6 +480,9 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
         EnsureTimer();
         StreamScores[index] = stream.Score;
         EmitScores();
+        // Consumers learn the new stream's score (a simulcast consumer starts forwarding on it).
+        foreach (Consumer c in Consumers)
+            c.OnProducerStreamScore(index, stream.Score);
         return stream;
     }
 

@@ -3,7 +3,10 @@
 // reports what the browser itself measured (frames decoded, packets received).
 import { Device } from 'mediasoup-client';
 
-window.runTest = async () => {
+// opts.simulcast: the camera goes out as two simulcast encodings (half and full size, low
+// bitrates so both fit the browser's start-up estimate); after the first measurement the
+// consumer is asked for the lower one and the decoded size is measured again.
+window.runTest = async (opts = {}) => {
   const signal = (method, data) => window.signal(method, JSON.stringify(data ?? {})).then((r) => JSON.parse(r));
   const device = new Device();
   await device.load({ routerRtpCapabilities: await signal('routerRtpCapabilities') });
@@ -20,7 +23,12 @@ window.runTest = async () => {
 
   const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
   const producers = [];
-  for (const track of stream.getTracks()) producers.push(await sendTransport.produce({ track }));
+  for (const track of stream.getTracks()) {
+    const encodings = opts.simulcast && track.kind === 'video'
+      ? [{ scaleResolutionDownBy: 2, maxBitrate: 40000 }, { scaleResolutionDownBy: 1, maxBitrate: 120000 }]
+      : undefined;
+    producers.push(await sendTransport.produce({ track, encodings }));
+  }
 
   const video = document.createElement('video');
   video.muted = true;
@@ -41,6 +49,15 @@ window.runTest = async () => {
   const stats = await recvTransport.getStats();
   const out = { framesDecoded: 0, videoPackets: 0, audioPackets: 0, width: video.videoWidth,
     sendState: sendTransport.connectionState, recvState: recvTransport.connectionState };
+  if (opts.simulcast) {
+    const videoConsumer = consumers.find((c) => c.kind === 'video');
+    await signal('setLayers', { consumerId: videoConsumer.id, spatialLayer: 0 });
+    await new Promise((r) => setTimeout(r, 4000));
+    out.lowWidth = video.videoWidth;
+    let frames = 0;
+    (await recvTransport.getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded ?? 0; });
+    out.framesAfterSwitch = frames;
+  }
   stats.forEach((s) => {
     if (s.type !== 'inbound-rtp') return;
     if (s.kind === 'video') {

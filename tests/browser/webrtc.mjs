@@ -56,6 +56,7 @@ const variants = [
   ['UDP', { listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }] }],
   ['TCP only', { listenInfos: [{ protocol: 'tcp', ip: '127.0.0.1' }], enableUdp: false }],
   ['WebRtcServer', { webRtcServer }],
+  ['Simulcast', { listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }] }, { simulcast: true }],
   ['DataChannel', { listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }], enableSctp: true }, { data: true }],
 ];
 try {
@@ -89,12 +90,18 @@ try {
         case 'produce': {
           const t = [...transports.values()][0];
           const p = await t.produce({ kind: data.kind, rtpParameters: data.rtpParameters });
+          if (p.kind === 'video') flags.videoProducer = p;
           return JSON.stringify({ id: p.id });
         }
         case 'consume': {
           const t = [...transports.values()][1];
           const c = await t.consume({ producerId: data.producerId, rtpCapabilities: data.rtpCapabilities, paused: true });
           transports.set(c.id, c);
+          if (c.kind === 'video') {
+            flags.videoConsumer = c;
+            flags.layers = [];
+            c.on('layerschange', (l) => flags.layers.push(l ? l.spatialLayer : null));
+          }
           return JSON.stringify({ id: c.id, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters });
         }
         case 'produceData': {
@@ -127,6 +134,13 @@ try {
         case 'resume':
           await transports.get(data.consumerId).resume();
           return '{}';
+        case 'setLayers': {
+          const c = transports.get(data.consumerId);
+          flags.activeEncodings = (await flags.videoProducer.getStats()).filter((s) => s.score > 0).length;
+          flags.layersBeforeSwitch = c.currentLayers?.spatialLayer;
+          await c.setPreferredLayers({ spatialLayer: data.spatialLayer });
+          return '{}';
+        }
         default:
           throw new Error(`unknown method ${method}`);
       }
@@ -169,7 +183,7 @@ try {
     }
     let r;
     try {
-      r = JSON.parse(await page.evaluate(() => window.runTest(), { timeout: 30000 }));
+      r = JSON.parse(await page.evaluate((o) => window.runTest(o), { simulcast: !!flags.simulcast }, { timeout: 30000 }));
     } catch (error) {
       check(`${label}: browser scenario ran`, false, error.message.split('\n')[0]);
       await page.close();
@@ -180,6 +194,16 @@ try {
       && r.recvState === 'connected', `ice ${all.map((t) => t.iceState).join(',')}, dtls ${all.map((t) => t.dtlsState).join(',')}, browser ${r.sendState}/${r.recvState}`);
     check(`${label}: browser decoded the looped-back video`, r.framesDecoded > 30 && r.width > 0, `${r.framesDecoded} frames, ${r.width}px`);
     check(`${label}: browser received the looped-back audio`, r.audioPackets > 100, `${r.audioPackets} packets`);
+    if (flags.simulcast) {
+      const c = flags.videoConsumer;
+      check(`${label}: simulcast consumer forwarded the top encoding, then switched down at a key frame`,
+        flags.activeEncodings === 2 && flags.layersBeforeSwitch === 1 && c.currentLayers?.spatialLayer === 0
+          && flags.layers.includes(1) && flags.layers.at(-1) === 0,
+        `active encodings ${flags.activeEncodings}, layers before ${flags.layersBeforeSwitch}, events ${JSON.stringify(flags.layers)}, now ${JSON.stringify(c.currentLayers)}`);
+      check(`${label}: browser kept decoding across the switch, at the smaller size`,
+        r.framesAfterSwitch > r.framesDecoded + 30 && r.lowWidth > 0 && r.lowWidth < r.width,
+        `${r.framesDecoded} → ${r.framesAfterSwitch} frames, ${r.width}px → ${r.lowWidth}px`);
+    }
     for (const t of all) t.close();
     await page.close();
   }
