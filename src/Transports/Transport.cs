@@ -702,6 +702,8 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
             return;
         }
         CountRtpReceived(length);
+        if (_recvTransportWideCc01Id != 0)
+            FeedTransportCc(packet);
         // Transport-level ids to read MID/RID for the lookup; the producer sets its own after.
         packet.ExtensionIds = new HeaderExtensionIds { Mid = _recvMidId, Rid = _recvRidId, Rrid = _recvRridId };
         Producer? producer = FindProducer(packet);
@@ -723,6 +725,33 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
             // Drop the fan-out's own reference to the shared stored copy (consumers keep theirs).
             Ctx.Media.ReleaseCurrent(Ctx.Net.Pool);
         }
+    }
+
+    // ---- transport-wide congestion control feedback (the receive side of the sender's BWE) ----
+
+    private Rtcp.TransportCcFeedbackGenerator? _tccFeedback;
+    private LoopTimer? _tccTimer;
+    private Action<ReadOnlyMemory<byte>>? _sendFeedback;
+
+    private void FeedTransportCc(RtpPacket packet)
+    {
+        if (!packet.TryGetExtension(_recvTransportWideCc01Id, out Span<byte> value) || value.Length < 2)
+            return;
+        if (_tccFeedback == null)
+        {
+            _tccFeedback = new Rtcp.TransportCcFeedbackGenerator(RtcpReporterSsrc);
+            _sendFeedback = SendFeedback;
+            _tccTimer = Ctx.Loop.CreateTimer(() => _tccFeedback.OnInterval(_sendFeedback));
+            _tccTimer.Start(Rtcp.TransportCcFeedbackGenerator.IntervalMs, Rtcp.TransportCcFeedbackGenerator.IntervalMs);
+        }
+        ushort wideSeq = (ushort)((value[0] << 8) | value[1]);
+        _tccFeedback.OnPacket(packet.Ssrc, wideSeq, Ctx.Loop.NowUs, _sendFeedback!);
+    }
+
+    private void SendFeedback(ReadOnlyMemory<byte> compound)
+    {
+        if (IsConnected)
+            SendRtcp(compound.Span);
     }
 
     private Producer? FindProducer(RtpPacket packet)
@@ -1029,6 +1058,7 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
         _closed = true;
         Ctx.Registry.Unregister(Id);
         _rtcpTimer?.Stop();
+        _tccTimer?.Stop();
         foreach (Consumer c in new List<Consumer>(_consumers.Values))
         {
             RemoveConsumer(c);

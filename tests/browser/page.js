@@ -3,8 +3,9 @@
 // reports what the browser itself measured (frames decoded, packets received).
 import { Device } from 'mediasoup-client';
 
-// opts.simulcast: the camera goes out as two simulcast encodings (half and full size, low
-// bitrates so both fit the browser's start-up estimate); after the first measurement the
+// opts.simulcast: the camera goes out as two simulcast encodings (half and full size; together
+// above the browser's 300 kbps start-up estimate, so the full one only flows once the worker's
+// transport-cc feedback has let that estimate grow); after the first measurement the
 // consumer is asked for the lower one and the decoded size is measured again.
 window.runTest = async (opts = {}) => {
   const signal = (method, data) => window.signal(method, JSON.stringify(data ?? {})).then((r) => JSON.parse(r));
@@ -25,7 +26,7 @@ window.runTest = async (opts = {}) => {
   const producers = [];
   for (const track of stream.getTracks()) {
     const encodings = opts.simulcast && track.kind === 'video'
-      ? [{ scaleResolutionDownBy: 2, maxBitrate: 40000 }, { scaleResolutionDownBy: 1, maxBitrate: 120000 }]
+      ? [{ scaleResolutionDownBy: 2, maxBitrate: 150000 }, { scaleResolutionDownBy: 1, maxBitrate: 900000 }]
       : undefined;
     producers.push(await sendTransport.produce({ track, encodings }));
   }
@@ -48,7 +49,12 @@ window.runTest = async (opts = {}) => {
 
   const stats = await recvTransport.getStats();
   const out = { framesDecoded: 0, videoPackets: 0, audioPackets: 0, width: video.videoWidth,
-    sendState: sendTransport.connectionState, recvState: recvTransport.connectionState };
+    sendState: sendTransport.connectionState, recvState: recvTransport.connectionState, availableOutgoingBitrate: 0 };
+  // The browser's send-side estimate: it only grows on the worker's transport-cc feedback.
+  (await sendTransport.getStats()).forEach((s) => {
+    if (s.type === 'candidate-pair' && s.nominated && s.availableOutgoingBitrate)
+      out.availableOutgoingBitrate = Math.max(out.availableOutgoingBitrate, s.availableOutgoingBitrate);
+  });
   if (opts.simulcast) {
     const videoConsumer = consumers.find((c) => c.kind === 'video');
     await signal('setLayers', { consumerId: videoConsumer.id, spatialLayer: 0 });

@@ -194,6 +194,8 @@ try {
       && r.recvState === 'connected', `ice ${all.map((t) => t.iceState).join(',')}, dtls ${all.map((t) => t.dtlsState).join(',')}, browser ${r.sendState}/${r.recvState}`);
     check(`${label}: browser decoded the looped-back video`, r.framesDecoded > 30 && r.width > 0, `${r.framesDecoded} frames, ${r.width}px`);
     check(`${label}: browser received the looped-back audio`, r.audioPackets > 100, `${r.audioPackets} packets`);
+    check(`${label}: browser's send-side bandwidth estimate grew on transport-cc feedback`, r.availableOutgoingBitrate > 600000,
+      `${Math.round(r.availableOutgoingBitrate / 1000)} kbps`);
     if (flags.simulcast) {
       const c = flags.videoConsumer;
       check(`${label}: simulcast consumer forwarded the top encoding, then switched down at a key frame`,
