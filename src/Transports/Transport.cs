@@ -315,6 +315,10 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
         SetIfPresent(ref _recvRridId, p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.RepairRtpStreamId));
         SetIfPresent(ref _recvAbsSendTimeId, p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.AbsSendTime));
         SetIfPresent(ref _recvTransportWideCc01Id, p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.TransportWideCcDraft01));
+        // Feedback only when the sender asked for it (the extension and "transport-cc" in a codec), as the reference.
+        if (p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.TransportWideCcDraft01) != 0
+            && p.Codecs.Exists(c => c.HasFeedback("transport-cc")))
+            _sendTransportCcFeedback = true;
 
         var response = new FBS.Transport.ProduceResponseT { Type = (FBS.RtpParameters.Type)producer.Type };
         request.Accept(FBS.Response.Body.Transport_ProduceResponse, FBS.Transport.ProduceResponse.Pack(request.Builder, response).Value);
@@ -702,7 +706,7 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
             return;
         }
         CountRtpReceived(length);
-        if (_recvTransportWideCc01Id != 0)
+        if (_sendTransportCcFeedback)
             FeedTransportCc(packet);
         // Transport-level ids to read MID/RID for the lookup; the producer sets its own after.
         packet.ExtensionIds = new HeaderExtensionIds { Mid = _recvMidId, Rid = _recvRidId, Rrid = _recvRridId };
@@ -729,6 +733,7 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
 
     // ---- transport-wide congestion control feedback (the receive side of the sender's BWE) ----
 
+    private bool _sendTransportCcFeedback;
     private Rtcp.TransportCcFeedbackGenerator? _tccFeedback;
     private LoopTimer? _tccTimer;
     private Action<ReadOnlyMemory<byte>>? _sendFeedback;
