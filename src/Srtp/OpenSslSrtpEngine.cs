@@ -142,7 +142,7 @@ internal sealed unsafe class OpenSslSrtpEngine : ISrtpEngine
         if (_aead)
         {
             byte* iv = stackalloc byte[AesGcm.IvLength];
-            GcmIv(iv, _rtpSaltHigh, _rtpSaltLow, ((ulong)ssrc << 16) | (roc >> 16), (roc << 16) | seq);
+            RtpGcmIv(iv, ssrc, roc, seq);
             if (!_rtpGcm!.Seal(iv, p, hdr, null, 0, p + hdr, len - hdr, p + len))
                 return SrtpErrorStatus.CipherFail;
             length = len + AesGcm.TagLength;
@@ -153,10 +153,8 @@ internal sealed unsafe class OpenSslSrtpEngine : ISrtpEngine
         CounterIv(ctrIv, _rtpSaltHigh, _rtpSaltLow, ssrc, index);
         if (!_rtpCtr!.Apply(ctrIv, p + hdr, len - hdr))
             return SrtpErrorStatus.CipherFail;
-        byte* rocBytes = stackalloc byte[4];
-        WriteBe32(rocBytes, roc);
         byte* mac = stackalloc byte[KeyedHmacSha1.Length];
-        _rtpAuth!.Compute(p, len, rocBytes, 4, mac);
+        RtpTag(p, len, roc, mac);
         Unsafe.CopyBlockUnaligned(p + len, mac, (uint)_rtpTagLength);
         length = len + _rtpTagLength;
         return SrtpErrorStatus.Ok;
@@ -200,16 +198,14 @@ internal sealed unsafe class OpenSslSrtpEngine : ISrtpEngine
         if (_aead)
         {
             byte* iv = stackalloc byte[AesGcm.IvLength];
-            GcmIv(iv, _rtpSaltHigh, _rtpSaltLow, ((ulong)ssrc << 16) | (roc >> 16), (roc << 16) | seq);
+            RtpGcmIv(iv, ssrc, roc, seq);
             if (!_rtpGcm!.Open(iv, p, hdr, null, 0, p + hdr, body - hdr, tag))
                 return SrtpErrorStatus.AuthFail;
         }
         else
         {
-            byte* rocBytes = stackalloc byte[4];
-            WriteBe32(rocBytes, roc);
             byte* mac = stackalloc byte[KeyedHmacSha1.Length];
-            _rtpAuth!.Compute(p, body, rocBytes, 4, mac);
+            RtpTag(p, body, roc, mac);
             if (LibCrypto.CRYPTO_memcmp(mac, tag, (nuint)_rtpTagLength) != 0)
                 return SrtpErrorStatus.AuthFail;
             byte* ctrIv = stackalloc byte[16];
@@ -406,6 +402,18 @@ internal sealed unsafe class OpenSslSrtpEngine : ISrtpEngine
         }
         return size <= length ? size : -1;
     }
+
+    // RFC 3711 §4.2: HMAC over the authenticated portion followed by the rollover counter.
+    private void RtpTag(byte* packet, int length, uint roc, byte* mac)
+    {
+        byte* rocBytes = stackalloc byte[4];
+        WriteBe32(rocBytes, roc);
+        _rtpAuth!.Compute(packet, length, rocBytes, 4, mac);
+    }
+
+    // RFC 7714 §8.1: 00 00 ‖ SSRC ‖ ROC ‖ SEQ, XOR the salt.
+    private void RtpGcmIv(byte* iv, uint ssrc, uint roc, ushort seq) =>
+        GcmIv(iv, _rtpSaltHigh, _rtpSaltLow, ((ulong)ssrc << 16) | (roc >> 16), (roc << 16) | seq);
 
     // AES-CM IV (RFC 3711 §4.1.1): salt·2^16 ⊕ SSRC·2^64 ⊕ index·2^16.
     private static void CounterIv(byte* iv, ulong saltHigh, ulong saltLow, uint ssrc, ulong index)
