@@ -155,4 +155,21 @@ static __attribute__((unused)) int read_line_blocking(struct line_reader *r, cha
     }
 }
 
+// UDP generic segmentation offload: marks msg (whose iovecs hold segments of `segment` bytes,
+// the last one possibly shorter) as one UDP_SEGMENT message, using ctl as its control buffer.
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+#define GSO_CONTROL_SIZE CMSG_SPACE(sizeof(uint16_t))
+static inline __attribute__((unused)) void set_udp_segment(struct msghdr *msg, uint8_t *ctl, uint16_t segment)
+{
+    struct cmsghdr *cm = (struct cmsghdr *)ctl;
+    cm->cmsg_level = IPPROTO_UDP;
+    cm->cmsg_type = UDP_SEGMENT;
+    cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+    memcpy(CMSG_DATA(cm), &segment, sizeof segment);
+    msg->msg_control = ctl;
+    msg->msg_controllen = GSO_CONTROL_SIZE;
+}
+
 #endif

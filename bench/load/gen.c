@@ -25,13 +25,8 @@
 // Sequence numbers, timestamps and SRTP state run on across runs.
 #define OPENSSL_SUPPRESS_DEPRECATED // SHA1_*: the plain SHA-1 state lets HMAC start from a copy
 #include "common.h"
-#include <netinet/udp.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
-
-#ifndef UDP_SEGMENT
-#define UDP_SEGMENT 103
-#endif
 
 // One outbound SRTP stream (one SSRC, sequence numbers +1 per packet): session keys derived
 // once (RFC 3711 §4.3, kdr 0), HMAC inner/outer SHA-1 states precomputed.
@@ -173,7 +168,7 @@ int main(int argc, char **argv)
     // GSO messages: consecutive iovecs of the batch, all packets of one size (the template's,
     // plus the tag with SRTP), at most 64 segments and 65000 bytes each.
     static struct mmsghdr gmsgs[BATCH];
-    static uint8_t gctl[BATCH][CMSG_SPACE(sizeof(uint16_t))];
+    static uint8_t gctl[BATCH][GSO_CONTROL_SIZE];
     const int wire = size + (srtp ? 10 : 0);
     int per_msg = 65000 / wire;
     if (per_msg > 64) per_msg = 64;
@@ -253,16 +248,7 @@ int main(int argc, char **argv)
                     h->msg_namelen = sizeof dst;
                     h->msg_iov = &iovs[i];
                     h->msg_iovlen = (size_t)(n - i < per_msg ? n - i : per_msg);
-                    if (h->msg_iovlen > 1) {
-                        struct cmsghdr *cm = (struct cmsghdr *)gctl[count];
-                        cm->cmsg_level = SOL_UDP;
-                        cm->cmsg_type = UDP_SEGMENT;
-                        cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
-                        uint16_t seg = (uint16_t)wire;
-                        memcpy(CMSG_DATA(cm), &seg, sizeof seg);
-                        h->msg_control = gctl[count];
-                        h->msg_controllen = CMSG_SPACE(sizeof(uint16_t));
-                    }
+                    if (h->msg_iovlen > 1) set_udp_segment(h, gctl[count], (uint16_t)wire);
                 }
                 out = gmsgs;
             }

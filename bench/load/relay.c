@@ -11,11 +11,6 @@
 // Runs until stdin reaches EOF (or "quit").
 #include "common.h"
 #include <fcntl.h>
-#include <netinet/udp.h>
-
-#ifndef UDP_SEGMENT
-#define UDP_SEGMENT 103
-#endif
 #define GSO_MAX_SEGMENTS 64
 #define GSO_MAX_BYTES 65000
 
@@ -88,7 +83,7 @@ int main(int argc, char **argv)
     // GSO mode: per copy, one message per run of equal-sized packets, two iovecs per packet.
     static struct iovec giov[TX_BATCH * 2];
     static struct mmsghdr gmsg[TX_BATCH];
-    static uint8_t gctl[TX_BATCH][CMSG_SPACE(sizeof(uint16_t))];
+    static uint8_t gctl[TX_BATCH][GSO_CONTROL_SIZE];
 
     struct line_reader lr = { .len = 0 };
     char line[128];
@@ -121,16 +116,7 @@ int main(int argc, char **argv)
                     giov[2 * q + 1].iov_len = (size_t)(len - 12);
                     q++; count++; total += len;
                     gmsg[m].msg_hdr.msg_iovlen = (size_t)(2 * count);
-                    if (count == 2) {
-                        struct cmsghdr *cm = (struct cmsghdr *)gctl[m];
-                        cm->cmsg_level = SOL_UDP;
-                        cm->cmsg_type = UDP_SEGMENT;
-                        cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
-                        uint16_t s16 = (uint16_t)seg;
-                        memcpy(CMSG_DATA(cm), &s16, sizeof s16);
-                        gmsg[m].msg_hdr.msg_control = gctl[m];
-                        gmsg[m].msg_hdr.msg_controllen = CMSG_SPACE(sizeof(uint16_t));
-                    }
+                    if (count == 2) set_udp_segment(&gmsg[m].msg_hdr, gctl[m], (uint16_t)seg);
                 }
                 if (count > 0) m++;
             }
