@@ -128,8 +128,11 @@ try {
   // RR for the consumer echoing the SR's middle 32 bits as LSR, DLSR 0: RTT ≈ our own delay.
   if (seen.srForConsumer) {
     const lsr = ((seen.srForConsumer.ntpSec & 0xffff) << 16 | (seen.srForConsumer.ntpFrac >>> 16)) >>> 0;
+    await sleep(10);
+    // Report 5 ms less than we held the SR: a 5 ms path, so the RTT is measurable (loopback
+    // alone is tens of µs, below the 1/65536 s resolution of LSR/DLSR, and rounded to 0).
     const delayMs = Date.now() - seen.srForConsumer.at;
-    const dlsr = Math.round(delayMs * 65.536);
+    const dlsr = Math.round(Math.max(0, delayMs - 5) * 65.536);
     sock.send(rr(cSsrc, 1000 + 99, lsr, dlsr), outT.tuple.localPort, '127.0.0.1');
   }
   // NACK a recent packet we received: it must come back once.
