@@ -77,8 +77,13 @@ function Step-Native {
     New-Item -ItemType Directory -Force $NativeOut | Out-Null
     Log 'building native shim'
     Run 'gcc' @('-O2', '-fPIC', '-Wall', '-Wextra', '-Werror', '-c', (Join-Path $Root 'native/msw_native.c'), '-o', (Join-Path $NativeOut 'msw_native.o'))
-    Run 'ar' @('rcs', (Join-Path $NativeOut 'libmsw_native.a'), (Join-Path $NativeOut 'msw_native.o'))
-    Run 'gcc' @('-shared', '-o', (Join-Path $NativeOut 'libmsw_native.so'), (Join-Path $NativeOut 'msw_native.o'), '-luring')
+    # liburing.a folded into the shim (partial link), as build.sh does: no -luring on the AOT link.
+    $uring = (& gcc -print-file-name=liburing.a).Trim()
+    $all = Join-Path $NativeOut 'msw_native_all.o'
+    Run 'gcc' @('-r', '-nostdlib', '-o', $all, (Join-Path $NativeOut 'msw_native.o'), $uring)
+    Remove-Item -Force -ErrorAction SilentlyContinue (Join-Path $NativeOut 'libmsw_native.a')
+    Run 'ar' @('rcs', (Join-Path $NativeOut 'libmsw_native.a'), $all)
+    Run 'gcc' @('-shared', '-o', (Join-Path $NativeOut 'libmsw_native.so'), $all)
 }
 
 function Step-Publish {

@@ -4,25 +4,13 @@
 // and through a WebRtcServer. Prints "N passed, N failed" last; exit 1 on failure.
 //   node tests/browser/webrtc.mjs [--worker PATH]
 import http from 'node:http';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
+import { mediasoup, check, finish } from '../e2e/lib/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
-const require = createRequire(path.join(root, 'host', 'package.json'));
-const args = process.argv.slice(2);
-const wi = args.indexOf('--worker');
-process.env.MEDIASOUP_WORKER_BIN = path.resolve(wi >= 0 ? args[wi + 1] : path.join(root, 'out', 'mediasoup-worker'));
-const mediasoup = require('mediasoup');
-
-const results = [];
-const check = (name, ok, detail = '') => {
-  results.push(ok);
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
-};
 
 const bundle = await build({ entryPoints: [path.join(here, 'page.js')], bundle: true, write: false, format: 'iife', logLevel: 'silent' });
 const html = `<!doctype html><html><body><script>${bundle.outputFiles[0].text}</script></body></html>`;
@@ -214,6 +202,4 @@ try {
   worker.close();
   server.close();
 }
-const passed = results.filter(Boolean).length;
-console.log(`${passed} passed, ${results.length - passed} failed`);
-process.exit(results.length - passed ? 1 : 0);
+finish();

@@ -4,23 +4,7 @@
 // ActiveSpeakerObserver must name the speaking one; silence must be reported after the
 // streams stop. Prints "N passed, N failed" last; exit 1 on failure.
 import dgram from 'node:dgram';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const require = createRequire(path.join(root, 'host', 'package.json'));
-const args = process.argv.slice(2);
-const wi = args.indexOf('--worker');
-process.env.MEDIASOUP_WORKER_BIN = path.resolve(wi >= 0 ? args[wi + 1] : path.join(root, 'out', 'mediasoup-worker'));
-const mediasoup = require('mediasoup');
-
-const results = [];
-const check = (name, ok, detail = '') => {
-  results.push(ok);
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
-};
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+import { mediasoup, check, sleep, finish } from './lib/harness.mjs';
 
 // RTP with a one-byte header extension block holding ssrc-audio-level (id 1): V=1, level.
 function packet(ssrc, seq, level) {
@@ -85,6 +69,4 @@ try {
   for (const s of socks) s.close();
   worker?.close();
 }
-const passed = results.filter(Boolean).length;
-console.log(`${passed} passed, ${results.length - passed} failed`);
-process.exit(results.length - passed ? 1 : 0);
+finish();

@@ -8,23 +8,8 @@ import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import zlib from 'node:zlib';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mediasoup, check, sleep, finish } from './lib/harness.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const require = createRequire(path.join(root, 'host', 'package.json'));
-const args = process.argv.slice(2);
-const wi = args.indexOf('--worker');
-process.env.MEDIASOUP_WORKER_BIN = path.resolve(wi >= 0 ? args[wi + 1] : path.join(root, 'out', 'mediasoup-worker'));
-const mediasoup = require('mediasoup');
-
-const results = [];
-const check = (name, ok, detail = '') => {
-  results.push(ok);
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
-};
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const COOKIE = 0x2112a442;
 
 // RFC 5389 Binding request with the ICE attributes (RFC 8445 §7.1.2).
@@ -180,6 +165,4 @@ try {
   sock.close();
   worker?.close();
 }
-const passed = results.filter(Boolean).length;
-console.log(`${passed} passed, ${results.length - passed} failed`);
-process.exit(results.length - passed ? 1 : 0);
+finish();

@@ -6,35 +6,18 @@
 // Prints "N passed, N failed" last; exit 1 on any failure.
 //   node tests/e2e/plain-media.mjs [--worker PATH] [--srtp] [--seconds N]
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, statSync, rmSync } from 'node:fs';
+import { mkdtempSync, statSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mediasoup, check, sleep, finish, opt, args } from './lib/harness.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const require = createRequire(path.join(root, 'host', 'package.json'));
-
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : def;
-};
 const useSrtp = args.includes('--srtp');
 const seconds = Number(opt('seconds', '6'));
-process.env.MEDIASOUP_WORKER_BIN = path.resolve(opt('worker', path.join(root, 'out', 'mediasoup-worker')));
-const mediasoup = require('mediasoup');
 
 const WIDTH = 320, HEIGHT = 240, FPS = 30;
 const SUITE = 'AES_CM_128_HMAC_SHA1_80';
 const work = mkdtempSync(path.join(tmpdir(), 'msw-e2e-'));
 const children = [];
-const results = [];
-const check = (name, ok, detail = '') => {
-  results.push(ok);
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
-};
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function gst(name, pipeline) {
   const child = spawn('gst-launch-1.0', ['-e', '-q', ...pipeline.split(/\s+/).filter(Boolean)], {
@@ -205,6 +188,4 @@ try {
   worker?.close();
   rmSync(work, { recursive: true, force: true });
 }
-const passed = results.filter(Boolean).length;
-console.log(`${passed} passed, ${results.length - passed} failed`);
-process.exit(results.length - passed ? 1 : 0);
+finish();
