@@ -45,34 +45,76 @@ window.runTest = async (opts = {}) => {
     await signal('resume', { consumerId: consumer.id });
   }
   video.srcObject = remote;
-  await new Promise((r) => setTimeout(r, 5000));
 
-  const stats = await recvTransport.getStats();
-  const out = { framesDecoded: 0, videoPackets: 0, audioPackets: 0, width: video.videoWidth,
-    sendState: sendTransport.connectionState, recvState: recvTransport.connectionState, availableOutgoingBitrate: 0 };
-  // The browser's send-side estimate: it only grows on the worker's transport-cc feedback.
-  (await sendTransport.getStats()).forEach((s) => {
-    if (s.type === 'candidate-pair' && s.nominated && s.availableOutgoingBitrate)
-      out.availableOutgoingBitrate = Math.max(out.availableOutgoingBitrate, s.availableOutgoingBitrate);
-  });
-  if (opts.simulcast) {
-    const videoConsumer = consumers.find((c) => c.kind === 'video');
-    await signal('setLayers', { consumerId: videoConsumer.id, spatialLayer: 0 });
-    await new Promise((r) => setTimeout(r, 4000));
-    out.lowWidth = video.videoWidth;
-    let frames = 0;
-    (await recvTransport.getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded ?? 0; });
-    out.framesAfterSwitch = frames;
-  }
-  stats.forEach((s) => {
-    if (s.type !== 'inbound-rtp') return;
-    if (s.kind === 'video') {
-      out.framesDecoded += s.framesDecoded ?? 0;
-      out.videoPackets += s.packetsReceived ?? 0;
-    } else {
-      out.audioPackets += s.packetsReceived ?? 0;
+  // What the browser sent and got, from its own stats. Judged over a window against what it
+  // encoded and sent in that same window, so a busy machine (which encodes less) is fair.
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const snapshot = async () => {
+    const s = { encoded: {}, decoded: 0, videoPackets: 0, audioSent: 0, audioReceived: 0, pliCount: 0, availableOutgoingBitrate: 0 };
+    (await sendTransport.getStats()).forEach((x) => {
+      if (x.type === 'outbound-rtp' && x.kind === 'video') {
+        s.encoded[x.rid ?? '-'] = { frames: x.framesEncoded ?? 0, width: x.frameWidth ?? 0 };
+        s.pliCount += x.pliCount ?? 0;
+      }
+      if (x.type === 'outbound-rtp' && x.kind === 'audio') s.audioSent += x.packetsSent ?? 0;
+      // The browser's send-side estimate: it only grows on the worker's transport-cc feedback.
+      if (x.type === 'candidate-pair' && x.nominated && x.availableOutgoingBitrate)
+        s.availableOutgoingBitrate = Math.max(s.availableOutgoingBitrate, x.availableOutgoingBitrate);
+    });
+    (await recvTransport.getStats()).forEach((x) => {
+      if (x.type !== 'inbound-rtp') return;
+      if (x.kind === 'video') {
+        s.decoded += x.framesDecoded ?? 0;
+        s.videoPackets += x.packetsReceived ?? 0;
+      } else {
+        s.audioReceived += x.packetsReceived ?? 0;
+      }
+    });
+    s.width = video.videoWidth;
+    return s;
+  };
+  // Frames the forwarded encoding produced between two snapshots: the one whose size the
+  // receiver shows (all encodings' sizes are known from the sender's stats).
+  const encodedBetween = (a, b) => {
+    let best = null;
+    for (const [rid, e] of Object.entries(b.encoded)) {
+      if (best === null || Math.abs(e.width - b.width) < Math.abs(best.width - b.width))
+        best = { width: e.width, frames: e.frames - (a.encoded[rid]?.frames ?? 0) };
     }
-  });
+    return best?.frames ?? 0;
+  };
+  const measure = async (ms) => {
+    const a = await snapshot();
+    await sleep(ms);
+    const b = await snapshot();
+    return { a, b, encoded: encodedBetween(a, b), decoded: b.decoded - a.decoded,
+      audioSent: b.audioSent - a.audioSent, audioReceived: b.audioReceived - a.audioReceived };
+  };
+
+  // Start-up: decoding begins once the consumer's first key frame arrives.
+  for (let i = 0; i < 100 && (await snapshot()).decoded === 0; i++) await sleep(100);
+  await sleep(opts.simulcast ? 2500 : 1000); // simulcast: let the estimate reach the top encoding
+  const w = await measure(3000);
+  const out = {
+    encoded: w.encoded, decoded: w.decoded, audioSent: w.audioSent, audioReceived: w.audioReceived,
+    framesDecoded: w.b.decoded, width: w.b.width, videoPackets: w.b.videoPackets, audioPackets: w.b.audioReceived,
+    availableOutgoingBitrate: w.b.availableOutgoingBitrate,
+    sendState: sendTransport.connectionState, recvState: recvTransport.connectionState,
+  };
+  // Pause and resume the video consumer: the worker asks the browser for a key frame (PLI
+  // over SRTCP on the sending transport); the sender's own stats must count it.
+  const videoConsumerId = consumers.find((c) => c.kind === 'video').id;
+  await signal('pauseResume', { consumerId: videoConsumerId });
+  out.pliBefore = w.b.pliCount;
+  for (let i = 0; i < 30 && (out.pliCount = (await snapshot()).pliCount) <= out.pliBefore; i++) await sleep(100);
+  if (opts.simulcast) {
+    await signal('setLayers', { consumerId: videoConsumerId, spatialLayer: 0 });
+    for (let i = 0; i < 60 && !(video.videoWidth > 0 && video.videoWidth < out.width); i++) await sleep(100);
+    const low = await measure(2000);
+    out.lowWidth = low.b.width;
+    out.lowEncoded = low.encoded;
+    out.lowDecoded = low.decoded;
+  }
   return JSON.stringify(out);
 };
 
