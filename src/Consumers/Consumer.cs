@@ -26,6 +26,8 @@ internal struct StoredPacket
     public ushort OutputSeq;
     // Differs from the stored packet's own timestamp when a simulcast consumer re-based it.
     public uint OutputTimestamp;
+    // Picture id / marker changes the original send made, made again on retransmission.
+    public Transports.PayloadRewrite Payload;
 }
 
 /// <summary>The parameters of one outgoing RTP stream, as dumps report them.</summary>
@@ -34,11 +36,6 @@ internal sealed class SendStreamParams
     public Rtp.Streams.SendStreamStats? Stats;
     public Rtp.Streams.RetransmissionBuffer<StoredPacket>? Retransmission;
     public ushort RtxSeq;
-    // Output sequence numbers continue across pauses and input jumps: out = in + offset,
-    // re-anchored after the last sent one whenever the stream resyncs.
-    public ushort SeqOffset;
-    public ushort LastSentSeq;
-    public bool SyncRequired = true;
 
     public uint EncodingIdx;
     public uint Ssrc;
@@ -82,7 +79,7 @@ internal interface IConsumerListener
 /// Media sent to one endpoint from one Producer. The type (simple, simulcast, SVC, pipe) is
 /// derived from the consumable encodings; layer selection and the send path plug in per type.
 /// </summary>
-internal sealed class Consumer : IRequestHandler
+internal sealed class Consumer : IRequestHandler, IForwarderHost
 {
     private readonly WorkerContext _ctx;
     private readonly IConsumerListener _listener;
@@ -203,9 +200,9 @@ internal sealed class Consumer : IRequestHandler
     private Transport? _transport;
     private byte[] _mid = Array.Empty<byte>();
     private CodecKind _codecKind;
-    private bool _syncRequired = true;
-    private bool _keyFrameRequested;
-    private SimulcastLayerSelector? _simulcast;
+    private IRtpForwarder _forwarder = null!;
+    // Payload types of the codecs this consumer negotiated: anything else is not forwarded.
+    private readonly bool[] _supportedPayloadTypes = new bool[128];
 
     public ulong PacketsSent { get; private set; }
     public ulong BytesSent { get; private set; }
@@ -219,9 +216,11 @@ internal sealed class Consumer : IRequestHandler
             _mid = System.Text.Encoding.UTF8.GetBytes(RtpParameters.Mid);
         _codecKind = CodecKinds.FromMimeType(RtpParameters.CodecForEncoding(RtpParameters.Encodings[0]).MimeType.ToString());
         ProducerPaused = producer.Paused;
-        // The first sequence number sent is random (1000..32767), like the reference.
-        foreach (SendStreamParams st in _sendStreams)
-            st.LastSentSeq = (ushort)(_ctx.Random.Next(1000, 32768) - 1);
+        foreach (RtpCodec c in RtpParameters.Codecs)
+        {
+            if (c.MimeType.IsMediaCodec && c.PayloadType < 128)
+                _supportedPayloadTypes[c.PayloadType] = true;
+        }
         ProducerScores = new byte[_consumableEncodings.Count];
         foreach (SendStreamParams st in _sendStreams)
         {
@@ -238,11 +237,34 @@ internal sealed class Consumer : IRequestHandler
         _cnameBytes = System.Text.Encoding.UTF8.GetBytes(RtpParameters.Cname);
         for (int i = 0; i < ProducerScores.Length && i < producer.StreamScores.Length; i++)
             ProducerScores[i] = producer.StreamScores[i];
-        if (Type == RtpStreamType.Simulcast)
+        _forwarder = CreateForwarder();
+        for (int i = 0; i < ProducerScores.Length; i++)
+            _forwarder.OnProducerScore(i, ProducerScores[i]);
+    }
+
+    // The first sequence number sent is random (1000..32767), like the reference.
+    private ushort RandomInitialSeq() => (ushort)_ctx.Random.Next(1000, 32768);
+
+    private IRtpForwarder CreateForwarder()
+    {
+        RtpEncoding encoding = RtpParameters.Encodings[0];
+        switch (Type)
         {
-            _simulcast = new SimulcastLayerSelector(_consumableEncodings.Count, PreferredLayers.Spatial, _sendStreams[0].ClockRate);
-            for (int i = 0; i < ProducerScores.Length; i++)
-                _simulcast.SetScore(i, ProducerScores[i]);
+            case RtpStreamType.Pipe:
+            {
+                var seqs = new ushort[_sendStreams.Count];
+                for (int i = 0; i < seqs.Length; i++)
+                    seqs[i] = RandomInitialSeq();
+                return new PipeForwarder(seqs);
+            }
+            case RtpStreamType.Simulcast:
+                return new SimulcastForwarder(this, _codecKind, _consumableEncodings.Count, (byte)encoding.TemporalLayers,
+                    PreferredLayers, _sendStreams[0].ClockRate, RandomInitialSeq());
+            case RtpStreamType.Svc:
+                return new SvcForwarder(this, _codecKind, (byte)encoding.SpatialLayers, (byte)encoding.TemporalLayers,
+                    PreferredLayers, RandomInitialSeq());
+            default:
+                return new SimpleForwarder(this, _codecKind, Kind == MediaKind.Video, IgnoreDtx, RandomInitialSeq());
         }
     }
 
@@ -294,7 +316,7 @@ internal sealed class Consumer : IRequestHandler
         Score = Score,
         // A pipe consumer forwards every stream and reports a constant 10.
         ProducerScore = Type == RtpStreamType.Pipe ? (byte)10
-            : _simulcast != null ? (_simulcast.Current >= 0 ? ProducerScores[_simulcast.Current] : (byte)0)
+            : Type == RtpStreamType.Simulcast ? (_forwarder?.ForwardedEncoding is int f and >= 0 ? ProducerScores[f] : (byte)0)
             : ProducerScores.Length > 0 ? ProducerScores[0] : (byte)0,
         ProducerScores = new List<byte>(ProducerScores),
     };
@@ -317,7 +339,11 @@ internal sealed class Consumer : IRequestHandler
                 break;
 
             case FBS.Request.Method.CONSUMER_PAUSE:
-                Paused = true;
+                if (!Paused)
+                {
+                    Paused = true;
+                    _forwarder?.Restart();
+                }
                 request.Accept();
                 break;
 
@@ -325,7 +351,7 @@ internal sealed class Consumer : IRequestHandler
                 if (Paused)
                 {
                     Paused = false;
-                    _syncRequired = true;
+                    _forwarder?.Restart();
                     RequestKeyFrame();
                 }
                 request.Accept();
@@ -341,8 +367,7 @@ internal sealed class Consumer : IRequestHandler
                         ?? throw new MediasoupTypeError("missing preferredLayers");
                     PreferredLayers = ClampLayers(layers, RtpParameters.Encodings[0]);
                     response.PreferredLayers = PreferredLayersToFbs();
-                    if (_simulcast != null && _simulcast.SetPreferred(PreferredLayers.Spatial))
-                        RequestKeyFrame();
+                    _forwarder?.SetPreferredLayers(PreferredLayers);
                 }
                 request.Accept(FBS.Response.Body.Consumer_SetPreferredLayersResponse,
                     FBS.Consumer.SetPreferredLayersResponse.Pack(request.Builder, response).Value);
@@ -416,8 +441,9 @@ internal sealed class Consumer : IRequestHandler
         {
             dump.PreferredSpatialLayer = PreferredLayers.Spatial;
             dump.PreferredTemporalLayer = PreferredLayers.Temporal;
-            dump.TargetSpatialLayer = _simulcast?.Target ?? -1;
-            dump.TargetTemporalLayer = (short)(_simulcast is { Target: >= 0 } ? MaxTemporalLayer : -1);
+            VideoLayers target = _forwarder?.TargetLayers ?? VideoLayers.None;
+            dump.TargetSpatialLayer = target.Spatial;
+            dump.TargetTemporalLayer = target.Temporal;
             dump.CurrentSpatialLayer = CurrentLayers.Spatial;
             dump.CurrentTemporalLayer = CurrentLayers.Temporal;
         }
@@ -464,7 +490,7 @@ internal sealed class Consumer : IRequestHandler
             stats.Add(new FBS.RtpStream.StatsT { Data = FBS.RtpStream.StatsDataUnion.FromSendStats(send) });
         }
         // And the producer stream being forwarded, once it exists.
-        int forwarded = Type == RtpStreamType.Simple ? 0 : _simulcast is { Current: >= 0 } sc ? sc.Current : -1;
+        int forwarded = Type == RtpStreamType.Pipe ? -1 : _forwarder?.ForwardedEncoding ?? -1;
         if (_producer != null && forwarded >= 0)
         {
             foreach (ProducerStream? ps in _producer.Streams)
@@ -482,102 +508,44 @@ internal sealed class Consumer : IRequestHandler
     private bool IsActive => !Paused && !ProducerPaused && !_closed && _transport is { IsConnected: true };
 
     /// <summary>
-    /// A packet of the producer (already in router form). Simple and pipe consumers forward
-    /// it with their SSRC and a continuous sequence; after a start or a resume, video waits
-    /// for a key frame so the receiver can decode from the first packet it gets.
+    /// A packet of the producer (already in router form): the forwarder of this consumer's type
+    /// decides whether and how it goes out.
     /// </summary>
     public void SendRtpPacket(RtpPacket packet)
     {
-        if (!IsActive)
+        if (!IsActive || !_supportedPayloadTypes[packet.PayloadType & 0x7F])
             return;
-        int encodingIdx;
-        switch (Type)
-        {
-            case RtpStreamType.Simple:
-                encodingIdx = 0;
-                if (packet.Ssrc != _consumableEncodings[0].Ssrc)
-                    return;
-                break;
-            case RtpStreamType.Pipe:
-                encodingIdx = IndexOfConsumable(packet.Ssrc);
-                if (encodingIdx < 0)
-                    return;
-                break;
-            case RtpStreamType.Simulcast:
-                SendSimulcastPacket(packet);
-                return;
-            default:
-                // SVC layer selection arrives with its own work.
-                return;
-        }
-
-        SendStreamParams stream = _sendStreams[Type == RtpStreamType.Pipe ? encodingIdx : 0];
-        if (_syncRequired)
-        {
-            // Start/resume: every stream re-anchors; video waits for a key frame first.
-            foreach (SendStreamParams st in _sendStreams)
-                st.SyncRequired = true;
-            _syncRequired = false;
-        }
-        if (stream.SyncRequired)
-        {
-            if (Kind == MediaKind.Video && Type != RtpStreamType.Pipe && !Codec.IsKeyFrame(_codecKind, packet.Payload))
-            {
-                if (!_keyFrameRequested)
-                {
-                    _keyFrameRequested = true;
-                    RequestKeyFrame();
-                }
-                return;
-            }
-            _keyFrameRequested = false;
-            stream.SeqOffset = (ushort)(stream.LastSentSeq + 1 - packet.SequenceNumber);
-            stream.SyncRequired = false;
-        }
-
-        Forward(stream, packet, packet.Timestamp);
+        int encodingIdx = Type == RtpStreamType.Simple
+            ? (packet.Ssrc == _consumableEncodings[0].Ssrc ? 0 : -1)
+            : IndexOfConsumable(packet.Ssrc);
+        if (encodingIdx < 0)
+            return;
+        if (_forwarder.OnPacket(packet, encodingIdx, _ctx.Loop.NowUs, out ForwardedPacket fwd))
+            Forward(_sendStreams[fwd.Stream], packet, fwd);
     }
 
-    /// <summary>
-    /// Simulcast: forward the encoding the layer selector picked, under the consumer's one SSRC;
-    /// switch encodings only at a key frame of the new one, asking the producer for it.
-    /// Every temporal layer of the forwarded encoding goes through.
-    /// </summary>
-    private void SendSimulcastPacket(RtpPacket packet)
+    // IForwarderHost
+    void IForwarderHost.RequestKeyFrame(int encoding)
     {
-        int layer = IndexOfConsumable(packet.Ssrc);
-        if (layer < 0)
+        if (Kind != MediaKind.Video || _producer == null || !IsActive)
             return;
-        SimulcastLayerSelector selector = _simulcast!;
-        SendStreamParams stream = _sendStreams[0];
-        if (_syncRequired)
+        if (encoding >= 0 && encoding < _consumableEncodings.Count)
         {
-            selector.Reset();
-            _syncRequired = false;
-            _keyFrameRequested = false;
-        }
-        bool candidate = layer == selector.Target && layer != selector.Current;
-        bool isKeyFrame = candidate && Codec.IsKeyFrame(_codecKind, packet.Payload);
-        SimulcastDecision decision = selector.OnPacket(layer, isKeyFrame, packet.Timestamp, _ctx.Loop.NowUs);
-        if (candidate && !isKeyFrame && !_keyFrameRequested)
-        {
-            _keyFrameRequested = true;
-            RequestKeyFrame();
-        }
-        if (decision == SimulcastDecision.Drop)
+            _producer.RequestKeyFrame(_consumableEncodings[encoding].Ssrc);
             return;
-        if (decision == SimulcastDecision.SwitchAndForward)
-        {
-            _keyFrameRequested = false;
-            stream.SeqOffset = (ushort)(stream.LastSentSeq + 1 - packet.SequenceNumber);
-            stream.SyncRequired = false;
-            CurrentLayers = new VideoLayers(selector.Current, MaxTemporalLayer);
-            EmitLayersChange();
         }
-        Forward(stream, packet, packet.Timestamp + selector.TimestampOffset);
+        foreach (RtpEncoding e in _consumableEncodings)
+            _producer.RequestKeyFrame(e.Ssrc);
     }
 
-    private short MaxTemporalLayer => (short)Math.Max(0, RtpParameters.Encodings[0].TemporalLayers - 1);
+    void IForwarderHost.OnLayersChanged()
+    {
+        VideoLayers layers = _forwarder.CurrentLayers;
+        if (layers == CurrentLayers || Type is not (RtpStreamType.Simulcast or RtpStreamType.Svc))
+            return;
+        CurrentLayers = layers;
+        EmitLayersChange();
+    }
 
     private void EmitLayersChange()
     {
@@ -592,12 +560,12 @@ internal sealed class Consumer : IRequestHandler
         _ctx.Channel.SendNotification(Id, FBS.Notification.Event.CONSUMER_LAYERS_CHANGE, FBS.Notification.Body.Consumer_LayersChangeNotification, off);
     }
 
-    // Sends packet as the next packet of stream (sequence offset already anchored).
-    private void Forward(SendStreamParams stream, RtpPacket packet, uint timestamp)
+    // Sends packet as the forwarder placed it.
+    private void Forward(SendStreamParams stream, RtpPacket packet, in ForwardedPacket fwd)
     {
-        ushort seq = (ushort)(packet.SequenceNumber + stream.SeqOffset);
-        stream.LastSentSeq = seq;
-        var rewrite = new RtpRewrite(Id, stream.Ssrc, seq, timestamp, stream.PayloadType, _mid);
+        ushort seq = fwd.SequenceNumber;
+        uint timestamp = fwd.Timestamp;
+        var rewrite = new RtpRewrite(Id, stream.Ssrc, seq, timestamp, stream.PayloadType, _mid, payload: fwd.Payload);
         _transport!.SendRtpPacket(packet, rewrite);
         PacketsSent++;
         BytesSent += (ulong)packet.Length;
@@ -606,7 +574,7 @@ internal sealed class Consumer : IRequestHandler
             stream.Retransmission?.Clear();
         stream.Stats.CountSent(packet.Length, packet.PayloadLength, _ctx.Loop.NowMs);
         if (stream.Retransmission != null)
-            Store(stream, packet, seq, timestamp);
+            Store(stream, packet, seq, timestamp, fwd.Payload);
         if (_traceEventTypes.Count > 0)
             TraceSent(packet, rewrite);
     }
@@ -644,13 +612,13 @@ internal sealed class Consumer : IRequestHandler
 
     private byte[] _cnameBytes = Array.Empty<byte>();
 
-    private unsafe void Store(SendStreamParams stream, RtpPacket packet, ushort seq, uint timestamp)
+    private unsafe void Store(SendStreamParams stream, RtpPacket packet, ushort seq, uint timestamp, Transports.PayloadRewrite payload)
     {
         // One stored copy per producer packet, shared by every consumer that keeps it.
         byte* shared = _ctx.Media.SharedStoreFor(packet, _ctx.Net.Pool);
         if (shared == null)
             return;
-        var stored = new StoredPacket { Data = (nint)shared, Length = packet.Length, OutputSeq = seq, OutputTimestamp = timestamp };
+        var stored = new StoredPacket { Data = (nint)shared, Length = packet.Length, OutputSeq = seq, OutputTimestamp = timestamp, Payload = payload };
         if (!stream.Retransmission!.Insert(seq, timestamp, stored))
             SharedPacketStore.Release(shared, _ctx.Net.Pool);
     }
@@ -680,8 +648,8 @@ internal sealed class Consumer : IRequestHandler
                 ushort outSeq = found[k].OutputSeq;
                 uint outTs = found[k].OutputTimestamp;
                 var rewrite = stream.RtxSsrc != 0
-                    ? new RtpRewrite(Id, stream.Ssrc, outSeq, outTs, stream.PayloadType, _mid, stream.RtxSsrc, stream.RtxPayloadType, stream.RtxSeq++)
-                    : new RtpRewrite(Id, stream.Ssrc, outSeq, outTs, stream.PayloadType, _mid);
+                    ? new RtpRewrite(Id, stream.Ssrc, outSeq, outTs, stream.PayloadType, _mid, stream.RtxSsrc, stream.RtxPayloadType, stream.RtxSeq++, found[k].Payload)
+                    : new RtpRewrite(Id, stream.Ssrc, outSeq, outTs, stream.PayloadType, _mid, payload: found[k].Payload);
                 _transport!.SendRtpPacket(view, rewrite);
             }
         }
@@ -731,8 +699,7 @@ internal sealed class Consumer : IRequestHandler
         if ((uint)encodingIdx >= (uint)ProducerScores.Length || ProducerScores[encodingIdx] == score)
             return;
         ProducerScores[encodingIdx] = score;
-        if (_simulcast != null && _simulcast.SetScore(encodingIdx, score))
-            RequestKeyFrame();
+        _forwarder?.OnProducerScore(encodingIdx, score);
         if (Type != RtpStreamType.Pipe)
             EmitScore();
     }
@@ -768,21 +735,8 @@ internal sealed class Consumer : IRequestHandler
         RequestKeyFrame();
     }
 
-    private void RequestKeyFrame()
-    {
-        if (Kind != MediaKind.Video || _producer == null || !IsActive)
-            return;
-        if (_simulcast != null)
-        {
-            // Only the encoding being switched to (or forwarded) needs one.
-            short layer = _simulcast.Target >= 0 ? _simulcast.Target : _simulcast.Current;
-            if (layer >= 0)
-                _producer.RequestKeyFrame(_consumableEncodings[layer].Ssrc);
-            return;
-        }
-        foreach (RtpEncoding e in _consumableEncodings)
-            _producer.RequestKeyFrame(e.Ssrc);
-    }
+    // Only the encoding being switched to (or forwarded) needs one; -1: every encoding.
+    private void RequestKeyFrame() => ((IForwarderHost)this).RequestKeyFrame(_forwarder?.KeyFrameEncoding ?? -1);
 
     // ---- producer events, from the router ----
 
@@ -791,6 +745,7 @@ internal sealed class Consumer : IRequestHandler
         if (ProducerPaused)
             return;
         ProducerPaused = true;
+        _forwarder?.Restart();
         _ctx.Channel.SendNotification(Id, FBS.Notification.Event.CONSUMER_PRODUCER_PAUSE);
     }
 
@@ -799,7 +754,7 @@ internal sealed class Consumer : IRequestHandler
         if (!ProducerPaused)
             return;
         ProducerPaused = false;
-        _syncRequired = true;
+        _forwarder?.Restart();
         _ctx.Channel.SendNotification(Id, FBS.Notification.Event.CONSUMER_PRODUCER_RESUME);
     }
 

@@ -5,8 +5,10 @@ namespace Mediasoup.Transports;
 internal readonly ref struct RtpRewrite
 {
     public RtpRewrite(string consumerId, uint ssrc, ushort sequenceNumber, uint timestamp, byte payloadType,
-        System.ReadOnlySpan<byte> mid, uint rtxSsrc = 0, byte rtxPayloadType = 0, ushort rtxSequenceNumber = 0)
+        System.ReadOnlySpan<byte> mid, uint rtxSsrc = 0, byte rtxPayloadType = 0, ushort rtxSequenceNumber = 0,
+        PayloadRewrite payload = default)
     {
+        Payload = payload;
         RtxSsrc = rtxSsrc;
         RtxPayloadType = rtxPayloadType;
         RtxSequenceNumber = rtxSequenceNumber;
@@ -25,6 +27,7 @@ internal readonly ref struct RtpRewrite
     public uint Timestamp { get; }
     public byte PayloadType { get; }
     public System.ReadOnlySpan<byte> Mid { get; }
+    public PayloadRewrite Payload { get; }
 
     /// <summary>Non-zero for a retransmission sent as RTX (RFC 4588).</summary>
     public uint RtxSsrc { get; }
@@ -37,6 +40,8 @@ internal readonly ref struct RtpRewrite
         packet.SequenceNumber = SequenceNumber;
         packet.Timestamp = Timestamp;
         packet.PayloadType = PayloadType;
+        if (!Payload.IsEmpty)
+            Payload.ApplyTo(packet);
         if (!Mid.IsEmpty)
             packet.UpdateMid(Mid);
         if (RtxSsrc != 0)

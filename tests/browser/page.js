@@ -107,6 +107,9 @@ window.runTest = async (opts = {}) => {
   await signal('pauseResume', { consumerId: videoConsumerId });
   out.pliBefore = w.b.pliCount;
   for (let i = 0; i < 30 && (out.pliCount = (await snapshot()).pliCount) <= out.pliBefore; i++) await sleep(100);
+  // Then video flows again from that key frame.
+  const resumedAt = (await snapshot()).decoded;
+  for (let i = 0; i < 50 && (await snapshot()).decoded < resumedAt + 5; i++) await sleep(100);
   if (opts.simulcast) {
     await signal('setLayers', { consumerId: videoConsumerId, spatialLayer: 0 });
     for (let i = 0; i < 60 && !(video.videoWidth > 0 && video.videoWidth < out.width); i++) await sleep(100);

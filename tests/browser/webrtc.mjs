@@ -200,9 +200,10 @@ try {
       `${Math.round(r.availableOutgoingBitrate / 1000)} kbps`);
     if (flags.simulcast) {
       const c = flags.videoConsumer;
+      // Layers: the top encoding, none while paused (pause/resume above), the top one again, then 0.
       check(`${label}: simulcast consumer forwarded the top encoding, then switched down at a key frame`,
         flags.activeEncodings === 2 && flags.layersBeforeSwitch === 1 && c.currentLayers?.spatialLayer === 0
-          && flags.layers.includes(1) && flags.layers.at(-1) === 0,
+          && flags.layers.includes(1) && flags.layers.includes(null) && flags.layers.at(-1) === 0,
         `active encodings ${flags.activeEncodings}, layers before ${flags.layersBeforeSwitch}, events ${JSON.stringify(flags.layers)}, now ${JSON.stringify(c.currentLayers)}`);
       check(`${label}: browser kept decoding after the switch, at the smaller size`,
         r.lowEncoded > 0 && r.lowDecoded >= 0.8 * r.lowEncoded && r.lowWidth > 0 && r.lowWidth < r.width,

@@ -203,10 +203,11 @@ public sealed class EventLoopTests
         loop.RunOnce(0);
         Assert.Equal(["first"], order);
         // The pending zero timer makes the next wait non-blocking.
+        // (A wait that ignored it would block for the whole 10 s.)
         var sw = Stopwatch.StartNew();
-        loop.RunOnce(1000);
+        loop.RunOnce(10_000);
         Assert.Equal(["first", "second"], order);
-        Assert.True(sw.ElapsedMilliseconds < 500, $"waited {sw.ElapsedMilliseconds} ms");
+        Assert.True(sw.ElapsedMilliseconds < 5000, $"waited {sw.ElapsedMilliseconds} ms");
     }
 
     [Theory]
@@ -243,11 +244,12 @@ public sealed class EventLoopTests
             loop.Defer(() => count += 10); // queued during the run: next iteration
         });
         var sw = Stopwatch.StartNew();
-        loop.RunOnce(1000);
+        loop.RunOnce(10_000);
         Assert.Equal(1, count);
-        loop.RunOnce(1000);
+        loop.RunOnce(10_000);
         Assert.Equal(11, count);
-        Assert.True(sw.ElapsedMilliseconds < 500);
+        Assert.True(sw.ElapsedMilliseconds < 5000, $"took {sw.ElapsedMilliseconds} ms"); // a blocking wait takes 10 s
+
     }
 
     [Theory]

@@ -1,0 +1,57 @@
+using Mediasoup.Rtp;
+using Mediasoup.Transports;
+
+namespace Mediasoup.Consumers;
+
+/// <summary>Where and how one producer packet goes out for a consumer.</summary>
+internal struct ForwardedPacket
+{
+    /// <summary>Index of the consumer's send stream (0 but for pipe consumers).</summary>
+    public int Stream;
+    public ushort SequenceNumber;
+    public uint Timestamp;
+    /// <summary>Changes inside the payload and the marker bit (layer drops, source switches).</summary>
+    public PayloadRewrite Payload;
+}
+
+/// <summary>What a forwarder asks of its consumer.</summary>
+internal interface IForwarderHost
+{
+    /// <summary>Ask the producer for a key frame of consumable encoding <paramref name="encoding"/> (-1: all).</summary>
+    void RequestKeyFrame(int encoding);
+
+    /// <summary>The forwarded layers changed (<see cref="IRtpForwarder.CurrentLayers"/>).</summary>
+    void OnLayersChanged();
+}
+
+/// <summary>
+/// One consumer type's forwarding decisions (simple, simulcast, SVC, pipe), sans IO: per
+/// producer packet, whether it goes out and with which sequence number, timestamp and payload
+/// changes; which layers flow; when a key frame is needed. The Consumer owns the request
+/// handling, stats, retransmissions and the transport; it never switches on its type.
+/// </summary>
+internal interface IRtpForwarder
+{
+    /// <summary>A packet of consumable encoding <paramref name="encoding"/>, while the consumer is active.</summary>
+    bool OnPacket(RtpPacket packet, int encoding, long nowUs, out ForwardedPacket output);
+
+    /// <summary>Start, resume, producer resume: the next packets re-synchronise (key frame for video).</summary>
+    void Restart();
+
+    void SetPreferredLayers(VideoLayers preferred);
+
+    /// <summary>A producer stream's score (0: inactive).</summary>
+    void OnProducerScore(int encoding, byte score);
+
+    /// <summary>The layers being forwarded; <see cref="VideoLayers.None"/> when none (or not layered).</summary>
+    VideoLayers CurrentLayers { get; }
+
+    /// <summary>The layers the forwarder is heading for.</summary>
+    VideoLayers TargetLayers { get; }
+
+    /// <summary>The consumable encoding whose stream is forwarded (for stats and scores); -1 when none.</summary>
+    int ForwardedEncoding { get; }
+
+    /// <summary>The encoding a key frame request should name (-1: all).</summary>
+    int KeyFrameEncoding { get; }
+}

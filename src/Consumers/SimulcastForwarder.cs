@@ -1,0 +1,134 @@
+using System;
+using Mediasoup.Codecs;
+using Mediasoup.Rtp;
+using Mediasoup.Rtp.Streams;
+using Mediasoup.Transports;
+
+namespace Mediasoup.Consumers;
+
+/// <summary>
+/// A simulcast consumer: one encoding of the producer at a time (the spatial layer the
+/// <see cref="SimulcastLayerSelector"/> picks, switched at a key frame of the new one), and of
+/// it the temporal layers up to the target, all under the consumer's one SSRC. Sequence
+/// numbers, RTP timestamps and VP8 picture ids stay continuous across switches and drops;
+/// after a switch in the middle of a frame a one-number gap tells the receiver that frame is
+/// incomplete; packets of the new encoding older than the switch are dropped.
+/// </summary>
+internal sealed class SimulcastForwarder : IRtpForwarder
+{
+    private readonly IForwarderHost _host;
+    private readonly CodecKind _codec;
+    private readonly SimulcastLayerSelector _selector;
+    private readonly TemporalLayerFilter _temporal;
+    private readonly LayeredOutput _out;
+    private readonly short _maxTemporal;
+    private bool _keyFrameRequested;
+    private ushort _switchSeq;
+    private bool _lastSentEndedFrame = true;
+
+    public SimulcastForwarder(IForwarderHost host, CodecKind codec, int encodings, byte temporalLayers, VideoLayers preferred,
+        uint clockRate, ushort initialSeq)
+    {
+        _host = host;
+        _codec = codec;
+        _maxTemporal = (short)Math.Max(0, temporalLayers - 1);
+        _selector = new SimulcastLayerSelector(encodings, preferred.Spatial, clockRate);
+        _temporal = new TemporalLayerFilter(Math.Clamp(preferred.Temporal, (short)0, _maxTemporal));
+        _out = new LayeredOutput(codec, initialSeq);
+    }
+
+    public VideoLayers CurrentLayers => _out.Reported;
+    public VideoLayers TargetLayers => _selector.Target >= 0 ? new VideoLayers(_selector.Target, _temporal.Target) : VideoLayers.None;
+    public int ForwardedEncoding => _selector.Current;
+    public int KeyFrameEncoding => _selector.Target >= 0 ? _selector.Target : _selector.Current;
+
+    public void Restart()
+    {
+        _selector.Reset();
+        _temporal.Reset();
+        _keyFrameRequested = false;
+        Report();
+    }
+
+    public void SetPreferredLayers(VideoLayers preferred)
+    {
+        _temporal.Target = Math.Clamp(preferred.Temporal, (short)0, _maxTemporal);
+        if (_selector.SetPreferred(preferred.Spatial))
+            AskForKeyFrame();
+    }
+
+    public void OnProducerScore(int encoding, byte score)
+    {
+        if (_selector.SetScore(encoding, score))
+            AskForKeyFrame();
+        if (_selector.Target < 0 && _selector.Current >= 0)
+        {
+            // Every encoding is gone: nothing flows until one comes back.
+            _selector.Reset();
+            _temporal.Reset();
+            Report();
+        }
+    }
+
+    private void AskForKeyFrame()
+    {
+        if (_selector.Target >= 0 && _selector.Target != _selector.Current)
+        {
+            _keyFrameRequested = true;
+            _host.RequestKeyFrame(_selector.Target);
+        }
+    }
+
+    public bool OnPacket(RtpPacket packet, int encoding, long nowUs, out ForwardedPacket output)
+    {
+        output = default;
+        if (!PacketLayers.TryRead(_codec, packet, out PacketLayers layers))
+            return false;
+        ushort seq = packet.SequenceNumber;
+        bool candidate = encoding == _selector.Target && encoding != _selector.Current;
+        SimulcastDecision decision = _selector.OnPacket(encoding, candidate && layers.IsKeyFrame, packet.Timestamp, nowUs);
+        if (candidate && !layers.IsKeyFrame && !_keyFrameRequested)
+        {
+            _keyFrameRequested = true;
+            _host.RequestKeyFrame(encoding);
+        }
+        if (decision == SimulcastDecision.Drop)
+            return false;
+        if (decision == SimulcastDecision.SwitchAndForward)
+        {
+            _keyFrameRequested = false;
+            // Continue right after the last number sent; leave one number free when the
+            // previous encoding's frame was cut short, so the receiver does not wait for it.
+            _out.Restart(seq, _lastSentEndedFrame ? 0 : 1);
+            _switchSeq = seq;
+            _temporal.StartAtKeyFrame();
+        }
+        else if (SeqMath.IsHigher(_switchSeq, seq))
+        {
+            return false; // the new encoding's packets from before its key frame
+        }
+
+        bool forward = _temporal.Accept(layers, out _);
+        if (!forward || packet.PayloadLength == 0)
+        {
+            _out.Drop(packet, wholeFrame: !forward);
+            Report();
+            return false;
+        }
+        if (!_out.Place(packet, out ushort outSeq, out output.Payload))
+            return false;
+        output.SequenceNumber = outSeq;
+        output.Timestamp = packet.Timestamp + _selector.TimestampOffset;
+        if (!SeqMath.IsHigher(_out.MaxOutput, outSeq))
+            _lastSentEndedFrame = packet.Marker;
+        Report();
+        return true;
+    }
+
+    // layerschange when what flows changed.
+    private void Report()
+    {
+        if (_out.Report(_selector.Current, _temporal.Current))
+            _host.OnLayersChanged();
+    }
+}

@@ -1,0 +1,46 @@
+using System;
+using Mediasoup.Codecs;
+
+namespace Mediasoup.Transports;
+
+/// <summary>
+/// What a consumer changes beyond the RTP header's identifiers: the VP8 picture id and
+/// TL0PICIDX (kept continuous across layer drops and source switches) and the marker bit
+/// (set on the last packet of the highest forwarded spatial layer). Applied to the copy in
+/// the send slot, never to the shared router packet.
+/// </summary>
+internal readonly struct PayloadRewrite
+{
+    private readonly byte _flags;
+    public readonly ushort PictureId;
+    public readonly byte Tl0PicIdx;
+
+    private const byte Vp8Ids = 1, SetMarker = 2, ClearMarker = 4;
+
+    private PayloadRewrite(byte flags, ushort pictureId, byte tl0)
+    {
+        _flags = flags;
+        PictureId = pictureId;
+        Tl0PicIdx = tl0;
+    }
+
+    public bool IsEmpty => _flags == 0;
+
+    public static PayloadRewrite Vp8(ushort pictureId, byte tl0PicIdx) => new(Vp8Ids, pictureId, tl0PicIdx);
+
+    public PayloadRewrite WithMarker(bool marker) => new((byte)((_flags & Vp8Ids) | (marker ? SetMarker : ClearMarker)), PictureId, Tl0PicIdx);
+
+    public void ApplyTo(Rtp.RtpPacket packet)
+    {
+        if ((_flags & SetMarker) != 0)
+            packet.Marker = true;
+        else if ((_flags & ClearMarker) != 0)
+            packet.Marker = false;
+        if ((_flags & Vp8Ids) != 0)
+        {
+            Span<byte> payload = packet.Payload;
+            if (Vp8PayloadDescriptor.TryParse(payload, out Vp8PayloadDescriptor d))
+                d.Rewrite(payload, PictureId, Tl0PicIdx);
+        }
+    }
+}
