@@ -1,0 +1,228 @@
+// Layered video with a real browser: Debian's Chromium with mediasoup-client sends its fake
+// camera as VP8 L1T3, as 3-encoding VP8 simulcast with L1T3 each, as VP9 L3T3_KEY and L3T3, as
+// AV1 (single layer and L3T3) through a WebRtcTransport and receives it back; the test moves
+// the consumer's preferred layers and checks what the browser decodes: frame rates against
+// the frames the sender encoded in the same window (a busy machine lowers both), frame
+// widths against the sender's own layer sizes.
+//   node tests/browser/layers.mjs [--worker PATH] [--only NAME]
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { mediasoup, check, finish, opt, sleep, waitFor } from '../e2e/lib/harness.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const bundle = await build({ entryPoints: [path.join(here, 'layers-page.js')], bundle: true, write: false, format: 'iife', logLevel: 'silent' });
+const html = `<!doctype html><html><body><script>${bundle.outputFiles[0].text}</script></body></html>`;
+const server = http.createServer((_, res) => { res.setHeader('content-type', 'text/html'); res.end(html); });
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const pageUrl = `http://127.0.0.1:${server.address().port}/`;
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection',
+  ],
+});
+const worker = await mediasoup.createWorker({ logLevel: 'warn' });
+worker.on('died', () => check('worker stays alive', false));
+const router = await worker.createRouter({
+  mediaCodecs: [
+    { kind: 'video', mimeType: 'video/VP8', clockRate: 90000 },
+    { kind: 'video', mimeType: 'video/VP9', clockRate: 90000, parameters: { 'profile-id': 0 } },
+    { kind: 'video', mimeType: 'video/AV1', clockRate: 90000 },
+  ],
+});
+
+// Opens a page that sends with `setup` and consumes it back; returns helpers.
+async function session(setup) {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.log(`  [page error] ${e.message}`));
+  const ctx = { transports: [], layers: [] };
+  await page.exposeFunction('signal', async (method, json) => {
+    const data = JSON.parse(json);
+    switch (method) {
+      case 'routerRtpCapabilities':
+        return JSON.stringify(router.rtpCapabilities);
+      case 'createTransports': {
+        const out = {};
+        for (const dir of ['send', 'recv']) {
+          const t = await router.createWebRtcTransport({ listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }], initialAvailableOutgoingBitrate: 3_000_000 });
+          ctx.transports.push(t);
+          out[dir] = { id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters };
+        }
+        return JSON.stringify(out);
+      }
+      case 'connect':
+        await ctx.transports.find((t) => t.id === data.transportId).connect({ dtlsParameters: data.dtlsParameters });
+        return '{}';
+      case 'produce':
+        ctx.producer = await ctx.transports[0].produce({ kind: data.kind, rtpParameters: data.rtpParameters });
+        return JSON.stringify({ id: ctx.producer.id });
+      case 'consume': {
+        const c = await ctx.transports[1].consume({ producerId: data.producerId, rtpCapabilities: data.rtpCapabilities, paused: true });
+        ctx.consumer = c;
+        c.on('layerschange', (l) => ctx.layers.push(l ? { ...l } : null));
+        return JSON.stringify({ id: c.id, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters });
+      }
+      case 'resume':
+        await ctx.consumer.resume();
+        return '{}';
+      default:
+        throw new Error(`unknown method ${method}`);
+    }
+  });
+  await page.goto(pageUrl);
+  await page.evaluate((o) => window.setup(o), setup);
+  ctx.page = page;
+  ctx.measure = async (ms) => JSON.parse(await page.evaluate((t) => window.measure(t), ms));
+  ctx.waitForWidth = (w, ms) => page.evaluate(([a, b]) => window.waitForWidth(a, b), [w, ms]);
+  // Sets the preferred layers and waits until the consumer reports them current.
+  ctx.switchTo = async (spatialLayer, temporalLayer) => {
+    await ctx.consumer.setPreferredLayers({ spatialLayer, temporalLayer });
+    const ok = await waitFor(() => ctx.consumer.currentLayers?.spatialLayer === spatialLayer
+      && ctx.consumer.currentLayers?.temporalLayer === temporalLayer, 8000);
+    await sleep(500); // the receiver's jitter buffer drains the old layers
+    return ok;
+  };
+  ctx.close = async () => {
+    for (const t of ctx.transports) t.close();
+    await page.close();
+  };
+  return ctx;
+}
+
+// Pictures of the forwarded stream the sender encoded in the window: for simulcast the encoding
+// at that spatial index, for a single encoding the only one, whose framesEncoded counts every
+// spatial layer's frame (divide by the mode's spatial layer count).
+const encodedOf = (m, spatial, spatialLayers = 1) =>
+  ((m.encoded.length > 1 ? m.encoded[spatial] : m.encoded[0])?.frames ?? 0) / spatialLayers;
+const ratio = (m, spatial, spatialLayers = 1) => m.decoded / Math.max(1, encodedOf(m, spatial, spatialLayers));
+const fmt = (m, spatial, spatialLayers = 1) =>
+  `${m.decoded} decoded / ${Math.round(encodedOf(m, spatial, spatialLayers))} pictures encoded, ${m.width}px, longest gap ${m.longestGapMs} ms`;
+
+const scenarios = {
+  async 'VP8 L1T3'() {
+    const s = await session({ codec: 'video/VP8', encodings: [{ scalabilityMode: 'L1T3' }], width: 640, height: 360 });
+    try {
+      check('VP8 L1T3: consumer is svc with 3 temporal layers', s.consumer.type === 'svc', s.consumer.type);
+      await s.waitForWidth(640, 10000);
+      let m = await s.measure(3000);
+      check('VP8 L1T3: full frame rate decoded', ratio(m, 0) >= 0.8, fmt(m, 0));
+      check('VP8 L1T3: switched to temporal layer 0', await s.switchTo(0, 0), JSON.stringify(s.consumer.currentLayers));
+      m = await s.measure(3000);
+      check('VP8 L1T3: temporal layer 0 decodes about a quarter of the frames', ratio(m, 0) > 0.15 && ratio(m, 0) < 0.4, fmt(m, 0));
+      check('VP8 L1T3: back to temporal layer 2', await s.switchTo(0, 2), JSON.stringify(s.consumer.currentLayers));
+      m = await s.measure(3000);
+      check('VP8 L1T3: full frame rate again', ratio(m, 0) >= 0.8, fmt(m, 0));
+    } finally {
+      await s.close();
+    }
+  },
+
+  async 'VP8 simulcast L1T3'() {
+    const s = await session({
+      // libwebrtc allows three simulcast encodings from 960x540 up (two at 640x360).
+      codec: 'video/VP8', width: 960, height: 540,
+      encodings: [
+        { scaleResolutionDownBy: 4, maxBitrate: 100000, scalabilityMode: 'L1T3' },
+        { scaleResolutionDownBy: 2, maxBitrate: 250000, scalabilityMode: 'L1T3' },
+        { scaleResolutionDownBy: 1, maxBitrate: 600000, scalabilityMode: 'L1T3' },
+      ],
+    });
+    try {
+      check('VP8 simulcast: consumer is simulcast', s.consumer.type === 'simulcast', s.consumer.type);
+      // The browser sends the top encoding once its estimate (grown on our transport-cc feedback) allows.
+      const active = async () => (await s.producer.getStats()).filter((x) => x.score > 0).length;
+      let n = 0;
+      for (let i = 0; i < 150 && (n = await active()) < 3; i++) await sleep(100);
+      check('VP8 simulcast: the browser sends all three encodings', n === 3, `${n} active`);
+      const widths = [240, 480, 960];
+      for (const [spatial, temporal] of [[2, 2], [0, 2], [1, 0], [1, 2], [2, 1], [0, 0], [2, 2]]) {
+        const ok = await s.switchTo(spatial, temporal);
+        const width = await s.waitForWidth(widths[spatial], 6000);
+        const m = await s.measure(2500);
+        const r = ratio(m, spatial);
+        const fpsOk = temporal === 2 ? r >= 0.8 : temporal === 1 ? r > 0.35 && r < 0.65 : r > 0.15 && r < 0.4;
+        check(`VP8 simulcast: layers ${spatial}/${temporal}: ${widths[spatial]}px at the layer's frame rate, no gap over 1 s`,
+          ok && width === widths[spatial] && fpsOk && m.longestGapMs < 1000,
+          `current ${JSON.stringify(s.consumer.currentLayers)}, ${fmt(m, spatial)}`);
+      }
+    } finally {
+      await s.close();
+    }
+  },
+
+  async 'VP9 L3T3_KEY'() { await svc('VP9', 'L3T3_KEY'); },
+  async 'VP9 L3T3'() { await svc('VP9', 'L3T3'); },
+
+  async 'AV1'() {
+    const s = await session({ codec: 'video/AV1', encodings: [{}], width: 640, height: 360 });
+    try {
+      check('AV1 single layer: consumer is simple', s.consumer.type === 'simple', s.consumer.type);
+      const width = await s.waitForWidth(640, 15000);
+      const m = await s.measure(3000);
+      check('AV1 single layer: decoded at full size and rate', width === 640 && ratio(m, 0) >= 0.8, fmt(m, 0));
+    } finally {
+      await s.close();
+    }
+  },
+
+  async 'AV1 L3T3'() {
+    // Receivers never get the dependency descriptor (the host offers it to producers only), so
+    // they can decode spatial layer 0 only: test temporal switching there.
+    const s = await session({ codec: 'video/AV1', encodings: [{ scalabilityMode: 'L3T3' }], width: 960, height: 540 });
+    try {
+      check('AV1 L3T3: consumer is svc', s.consumer.type === 'svc', s.consumer.type);
+      check('AV1 L3T3: spatial 0 / temporal 2', await s.switchTo(0, 2), JSON.stringify(s.consumer.currentLayers));
+      let m = await s.measure(3000);
+      check('AV1 L3T3: spatial layer 0 decodes at full frame rate', m.width === 240 && ratio(m, 0, 3) >= 0.8, fmt(m, 0, 3));
+      check('AV1 L3T3: spatial 0 / temporal 0', await s.switchTo(0, 0), JSON.stringify(s.consumer.currentLayers));
+      m = await s.measure(3000);
+      check('AV1 L3T3: temporal layer 0 decodes about a quarter of the frames', ratio(m, 0, 3) > 0.15 && ratio(m, 0, 3) < 0.4, fmt(m, 0, 3));
+    } finally {
+      await s.close();
+    }
+  },
+};
+
+// VP9 SVC: 960x540 capture gives three spatial layers (240, 480, 960 wide).
+async function svc(codec, mode) {
+  const label = `${codec} ${mode}`;
+  const s = await session({ codec: `video/${codec}`, encodings: [{ scalabilityMode: mode }], width: 960, height: 540 });
+  try {
+    check(`${label}: consumer is svc`, s.consumer.type === 'svc', s.consumer.type);
+    const widths = [240, 480, 960];
+    for (const [spatial, temporal] of [[2, 2], [0, 2], [1, 2], [2, 0], [2, 2]]) {
+      const ok = await s.switchTo(spatial, temporal);
+      const width = await s.waitForWidth(widths[spatial], 8000);
+      const m = await s.measure(2500);
+      const r = ratio(m, 0, 3);
+      const fpsOk = temporal === 2 ? r >= 0.8 : r > 0.15 && r < 0.4;
+      check(`${label}: layers ${spatial}/${temporal}: ${widths[spatial]}px at the layer's frame rate`, ok && width === widths[spatial] && fpsOk,
+        `current ${JSON.stringify(s.consumer.currentLayers)}, ${fmt(m, 0, 3)}`);
+    }
+  } finally {
+    await s.close();
+  }
+}
+
+const only = opt('only', null);
+try {
+  for (const [name, run] of Object.entries(scenarios)) {
+    if (only && name !== only) continue;
+    try {
+      await run();
+    } catch (error) {
+      check(`${name}: scenario ran`, false, error.message.split('\n')[0]);
+    }
+  }
+} finally {
+  await browser.close();
+  worker.close();
+  server.close();
+}
+finish();
