@@ -511,7 +511,7 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
     /// A packet of the producer (already in router form): the forwarder of this consumer's type
     /// decides whether and how it goes out.
     /// </summary>
-    public void SendRtpPacket(RtpPacket packet)
+    public void SendRtpPacket(RtpPacket packet, in PacketLayers layers)
     {
         if (!IsActive || !_supportedPayloadTypes[packet.PayloadType & 0x7F])
             return;
@@ -520,8 +520,8 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
             : IndexOfConsumable(packet.Ssrc);
         if (encodingIdx < 0)
             return;
-        if (_forwarder.OnPacket(packet, encodingIdx, _ctx.Loop.NowUs, out ForwardedPacket fwd))
-            Forward(_sendStreams[fwd.Stream], packet, fwd);
+        if (_forwarder.OnPacket(packet, layers, encodingIdx, _ctx.Loop.NowUs, out ForwardedPacket fwd))
+            Forward(_sendStreams[fwd.Stream], packet, fwd, layers.IsKeyFrame);
     }
 
     // IForwarderHost
@@ -561,7 +561,7 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
     }
 
     // Sends packet as the forwarder placed it.
-    private void Forward(SendStreamParams stream, RtpPacket packet, in ForwardedPacket fwd)
+    private void Forward(SendStreamParams stream, RtpPacket packet, in ForwardedPacket fwd, bool isKeyFrame)
     {
         ushort seq = fwd.SequenceNumber;
         uint timestamp = fwd.Timestamp;
@@ -576,12 +576,11 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
         if (stream.Retransmission != null)
             Store(stream, packet, seq, timestamp, fwd.Payload);
         if (_traceEventTypes.Count > 0)
-            TraceSent(packet, rewrite);
+            TraceSent(packet, rewrite, isKeyFrame);
     }
 
-    private void TraceSent(RtpPacket packet, in RtpRewrite rewrite)
+    private void TraceSent(RtpPacket packet, in RtpRewrite rewrite, bool isKeyFrame)
     {
-        bool isKeyFrame = Kind == MediaKind.Video && Codec.IsKeyFrame(_codecKind, packet.Payload);
         foreach (FBS.Consumer.TraceEventType type in _traceEventTypes)
         {
             if (type != FBS.Consumer.TraceEventType.RTP && !(type == FBS.Consumer.TraceEventType.KEYFRAME && isKeyFrame))

@@ -1,3 +1,4 @@
+using Mediasoup.Codecs;
 using Mediasoup.Rtp;
 using Mediasoup.Transports;
 
@@ -33,7 +34,7 @@ internal interface IForwarderHost
 internal interface IRtpForwarder
 {
     /// <summary>A packet of consumable encoding <paramref name="encoding"/>, while the consumer is active.</summary>
-    bool OnPacket(RtpPacket packet, int encoding, long nowUs, out ForwardedPacket output);
+    bool OnPacket(RtpPacket packet, in PacketLayers layers, int encoding, long nowUs, out ForwardedPacket output);
 
     /// <summary>Start, resume, producer resume: the next packets re-synchronise (key frame for video).</summary>
     void Restart();

@@ -12,7 +12,6 @@ namespace Mediasoup.Consumers;
 internal sealed class SimpleForwarder : IRtpForwarder
 {
     private readonly IForwarderHost _host;
-    private readonly CodecKind _codec;
     private readonly bool _waitForKeyFrame;
     private readonly bool _ignoreDtx;
     private readonly SeqManager _seq;
@@ -23,7 +22,6 @@ internal sealed class SimpleForwarder : IRtpForwarder
     public SimpleForwarder(IForwarderHost host, CodecKind codec, bool video, bool ignoreDtx, ushort initialSeq)
     {
         _host = host;
-        _codec = codec;
         _waitForKeyFrame = video && Codec.CanBeKeyFrame(codec);
         _ignoreDtx = ignoreDtx && codec is CodecKind.Opus or CodecKind.MultiOpus;
         _seq = new SeqManager(initialSeq);
@@ -40,13 +38,13 @@ internal sealed class SimpleForwarder : IRtpForwarder
 
     public void OnProducerScore(int encoding, byte score) { }
 
-    public bool OnPacket(RtpPacket packet, int encoding, long nowUs, out ForwardedPacket output)
+    public bool OnPacket(RtpPacket packet, in PacketLayers layers, int encoding, long nowUs, out ForwardedPacket output)
     {
         output = default;
         ushort seq = packet.SequenceNumber;
         if (_syncRequired)
         {
-            if (_waitForKeyFrame && !Codec.IsKeyFrame(_codec, packet.Payload))
+            if (_waitForKeyFrame && !layers.IsKeyFrame)
             {
                 if (!_keyFrameRequested)
                 {

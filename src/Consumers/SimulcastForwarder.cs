@@ -17,7 +17,6 @@ namespace Mediasoup.Consumers;
 internal sealed class SimulcastForwarder : IRtpForwarder
 {
     private readonly IForwarderHost _host;
-    private readonly CodecKind _codec;
     private readonly SimulcastLayerSelector _selector;
     private readonly TemporalLayerFilter _temporal;
     private readonly LayeredOutput _out;
@@ -30,7 +29,6 @@ internal sealed class SimulcastForwarder : IRtpForwarder
         uint clockRate, ushort initialSeq)
     {
         _host = host;
-        _codec = codec;
         _maxTemporal = (short)Math.Max(0, temporalLayers - 1);
         _selector = new SimulcastLayerSelector(encodings, preferred.Spatial, clockRate);
         _temporal = new TemporalLayerFilter(Math.Clamp(preferred.Temporal, (short)0, _maxTemporal));
@@ -79,11 +77,9 @@ internal sealed class SimulcastForwarder : IRtpForwarder
         }
     }
 
-    public bool OnPacket(RtpPacket packet, int encoding, long nowUs, out ForwardedPacket output)
+    public bool OnPacket(RtpPacket packet, in PacketLayers layers, int encoding, long nowUs, out ForwardedPacket output)
     {
         output = default;
-        if (!PacketLayers.TryRead(_codec, packet, out PacketLayers layers))
-            return false;
         ushort seq = packet.SequenceNumber;
         bool candidate = encoding == _selector.Target && encoding != _selector.Current;
         SimulcastDecision decision = _selector.OnPacket(encoding, candidate && layers.IsKeyFrame, packet.Timestamp, nowUs);

@@ -19,7 +19,6 @@ namespace Mediasoup.Consumers;
 internal sealed class SvcForwarder : IRtpForwarder
 {
     private readonly IForwarderHost _host;
-    private readonly CodecKind _codec;
     private readonly SpatialLayerFilter _spatial;
     private readonly TemporalLayerFilter _temporal;
     private readonly LayeredOutput _out;
@@ -32,7 +31,6 @@ internal sealed class SvcForwarder : IRtpForwarder
     public SvcForwarder(IForwarderHost host, CodecKind codec, byte spatialLayers, byte temporalLayers, VideoLayers preferred, ushort initialSeq)
     {
         _host = host;
-        _codec = codec;
         _maxSpatial = (short)Math.Max(0, spatialLayers - 1);
         _maxTemporal = (short)Math.Max(0, temporalLayers - 1);
         _spatial = new SpatialLayerFilter(Math.Clamp(preferred.Spatial, (short)0, _maxSpatial));
@@ -88,10 +86,10 @@ internal sealed class SvcForwarder : IRtpForwarder
         _host.RequestKeyFrame(0);
     }
 
-    public bool OnPacket(RtpPacket packet, int encoding, long nowUs, out ForwardedPacket output)
+    public bool OnPacket(RtpPacket packet, in PacketLayers layers, int encoding, long nowUs, out ForwardedPacket output)
     {
         output = default;
-        if (encoding != 0 || !PacketLayers.TryRead(_codec, packet, out PacketLayers layers))
+        if (encoding != 0)
             return false;
         _active = true;
         ushort seq = packet.SequenceNumber;

@@ -1,3 +1,5 @@
+using Mediasoup.Codecs;
+
 namespace Mediasoup.Consumers;
 
 /// <summary>

@@ -159,8 +159,9 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
     /// SSRC, payload type and the header extension block to the router's values, in place.
     /// Returns true when the packet is to be forwarded to consumers.
     /// </summary>
-    public bool ReceiveRtpPacket(RtpPacket packet)
+    public bool ReceiveRtpPacket(RtpPacket packet, out PacketLayers layers)
     {
+        layers = PacketLayers.None;
         packet.ExtensionIds = _extIds;
         uint ssrc = packet.Ssrc;
         ProducerStream? stream = null;
@@ -199,32 +200,34 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
                 || !stream.Stats.ReceiveRtxStreamPacket(packet.SequenceNumber, packet.Timestamp, nowUs)
                 || !packet.RtxDecode(stream.PayloadType, stream.Ssrc))
                 return false;
-            bool isKey = Kind == MediaKind.Video && Codec.IsKeyFrame(stream.CodecKind, packet.Payload);
+            layers = ReadLayers(stream, packet);
             if (stream.Stats.ReceiveRetransmittedPacket(packet.SequenceNumber, packet.Timestamp, nowUs) == SeqUpdateResult.Discarded)
                 return false;
             if (stream.Nack != null)
-                nack = stream.Nack.ReceivePacket(packet.SequenceNumber, isKey, isRecovered: true, nowMs, nackList);
+                nack = stream.Nack.ReceivePacket(packet.SequenceNumber, layers.IsKeyFrame, isRecovered: true, nowMs, nackList);
             if (!nack.Recovered)
                 return false; // a retransmission nobody was waiting for
-            stream.Stats.ReceiveRepairedPacket(Info(packet), nowUs, out scoreChanged);
+            stream.Stats.ReceiveRepairedPacket(Info(packet, layers), nowUs, out scoreChanged);
         }
         else
         {
             if (packet.PayloadType != stream.PayloadType && !IsCodecPayloadType(packet.PayloadType))
                 return false;
-            if (stream.Stats.ReceivePacket(Info(packet), nowUs, out scoreChanged) == SeqUpdateResult.Discarded)
+            layers = ReadLayers(stream, packet);
+            bool firstPacket = stream.Stats.PacketCount == 0;
+            if (stream.Stats.ReceivePacket(Info(packet, layers), nowUs, out scoreChanged) == SeqUpdateResult.Discarded)
                 return false;
             if (stream.Nack != null)
-            {
-                bool isKey = Kind == MediaKind.Video && Codec.IsKeyFrame(stream.CodecKind, packet.Payload);
-                nack = stream.Nack.ReceivePacket(packet.SequenceNumber, isKey, isRecovered: false, nowMs, nackList);
-            }
+                nack = stream.Nack.ReceivePacket(packet.SequenceNumber, layers.IsKeyFrame, isRecovered: false, nowMs, nackList);
+            // A stream that starts with a delta frame cannot be decoded by anyone: ask at once.
+            if (firstPacket && Kind == MediaKind.Video && Codec.CanBeKeyFrame(stream.CodecKind) && !layers.IsKeyFrame)
+                RequestKeyFrameFor(stream, force: true);
         }
         HandleNackResult(stream, nack, nackList);
         if (scoreChanged)
             OnStreamScoreChanged(stream);
 
-        bool isKeyFrame = Kind == MediaKind.Video && Codec.IsKeyFrame(stream.CodecKind, packet.Payload);
+        bool isKeyFrame = layers.IsKeyFrame;
         if (isKeyFrame)
             _keyFrames?.KeyFrameReceived(stream.Ssrc);
         if (_traceEventTypes.Count > 0)
@@ -249,7 +252,12 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
         return RewriteExtensions(packet);
     }
 
-    private static RtpPacketInfo Info(RtpPacket p) => new(p.SequenceNumber, p.Timestamp, p.Length, p.PayloadLength);
+    private static RtpPacketInfo Info(RtpPacket p, in PacketLayers l) =>
+        new(p.SequenceNumber, p.Timestamp, p.Length, p.PayloadLength, l.Spatial, l.Temporal);
+
+    // Once per packet: every consumer's forwarder and the layer counters use the result.
+    private PacketLayers ReadLayers(ProducerStream stream, RtpPacket packet) =>
+        Kind == MediaKind.Video && PacketLayers.TryRead(stream.CodecKind, packet, out PacketLayers l) ? l : PacketLayers.None;
 
     private void HandleNackResult(ProducerStream stream, NackResult result, ReadOnlySpan<ushort> list)
     {

@@ -716,13 +716,13 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
             RtpPacketsDiscarded++;
             return;
         }
-        if (!producer.ReceiveRtpPacket(packet))
+        if (!producer.ReceiveRtpPacket(packet, out Codecs.PacketLayers layers))
             return;
         List<Consumer> consumers = producer.Consumers;
         try
         {
             for (int i = 0; i < consumers.Count; i++)
-                consumers[i].SendRtpPacket(packet);
+                consumers[i].SendRtpPacket(packet, layers);
         }
         finally
         {

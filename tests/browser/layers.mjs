@@ -112,6 +112,10 @@ const scenarios = {
       await s.waitForWidth(640, 10000);
       let m = await s.measure(3000);
       check('VP8 L1T3: full frame rate decoded', ratio(m, 0) >= 0.8, fmt(m, 0));
+      // The producer counts each temporal layer: cumulative rates that grow with the layer.
+      const byLayer = (await s.producer.getStats())[0]?.bitrateByLayer ?? {};
+      check('VP8 L1T3: producer bitrateByLayer grows with the temporal layer',
+        byLayer['0.0'] > 0 && byLayer['0.0'] < byLayer['0.1'] && byLayer['0.1'] < byLayer['0.2'], JSON.stringify(byLayer));
       check('VP8 L1T3: switched to temporal layer 0', await s.switchTo(0, 0), JSON.stringify(s.consumer.currentLayers));
       m = await s.measure(3000);
       check('VP8 L1T3: temporal layer 0 decodes about a quarter of the frames', ratio(m, 0) > 0.15 && ratio(m, 0) < 0.4, fmt(m, 0));

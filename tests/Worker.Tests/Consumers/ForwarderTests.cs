@@ -49,6 +49,16 @@ public sealed class ForwarderTests
         };
     }
 
+    private static bool Feed(IRtpForwarder f, RtpPacket p, int encoding, long nowUs, out ForwardedPacket fwd) =>
+        f.OnPacket(p, Layers(p), encoding, nowUs, out fwd);
+
+    private static PacketLayers Layers(RtpPacket p)
+    {
+        // Payload type 100 carries Opus, 98 VP9, everything else VP8 in these tests.
+        CodecKind kind = p.PayloadType switch { 100 => CodecKind.Opus, 98 => CodecKind.Vp9, _ => CodecKind.Vp8 };
+        return kind == CodecKind.Opus ? PacketLayers.None : PacketLayers.TryRead(kind, p, out PacketLayers l) ? l : PacketLayers.None;
+    }
+
     private static Sent Read(RtpPacket original, in ForwardedPacket f)
     {
         // Apply the rewrite to a copy, as the transport does.
@@ -73,7 +83,7 @@ public sealed class ForwarderTests
                 tl0++;
             bool key = firstKey && i == 0;
             RtpPacket p = Packet(seq, ts, 1111, Vp8(pid, tl0, tid, layerSync: tid != 0 && i % 4 != 3, key));
-            if (i != skipSeqAt && f.OnPacket(p, 0, i * 33_000L, out ForwardedPacket fwd))
+            if (i != skipSeqAt && f.OnPacket(p, Layers(p), 0, i * 33_000L, out ForwardedPacket fwd))
                 sent.Add(Read(p, fwd));
             seq++;
             pid = (ushort)((pid + 1) & 0x7FFF);
@@ -171,10 +181,10 @@ public sealed class ForwarderTests
         for (int i = 0; i < 5; i++)
         {
             RtpPacket hi = Packet((ushort)(2000 + i), (uint)(90_000 + 3000 * i), 2, Vp8((ushort)(500 + i), (byte)(7 + i), 0, false, i == 0));
-            if (f.OnPacket(hi, 1, i * 33_000L, out ForwardedPacket fw))
+            if (f.OnPacket(hi, Layers(hi), 1, i * 33_000L, out ForwardedPacket fw))
                 sent.Add(Read(hi, fw));
             RtpPacket lo = Packet((ushort)(9000 + i), (uint)(5_000_000 + 3000 * i), 1, Vp8((ushort)(20000 + i), (byte)(100 + i), 0, false, i == 0));
-            Assert.False(f.OnPacket(lo, 0, i * 33_000L, out _));
+            Assert.False(f.OnPacket(lo, Layers(lo), 0, i * 33_000L, out _));
         }
         Assert.Equal(5, sent.Count);
         Assert.Equal(new VideoLayers(1, 0), f.CurrentLayers);
@@ -183,14 +193,14 @@ public sealed class ForwarderTests
         Assert.Equal(0, host.KeyFrameRequests[^1]); // asked encoding 0 for a key frame
         // A delta of the target first: not yet; then its key frame switches; a straggler from before it is dropped.
         RtpPacket delta = Packet(9010, 5_030_000, 1, Vp8(20010, 110, 0, false, false));
-        Assert.False(f.OnPacket(delta, 0, 200_000, out _));
+        Assert.False(f.OnPacket(delta, Layers(delta), 0, 200_000, out _));
         RtpPacket key = Packet(9012, 5_036_000, 1, Vp8(20012, 112, 0, false, true));
-        Assert.True(f.OnPacket(key, 0, 233_000, out ForwardedPacket kf));
+        Assert.True(f.OnPacket(key, Layers(key), 0, 233_000, out ForwardedPacket kf));
         Sent k = Read(key, kf);
         RtpPacket straggler = Packet(9011, 5_033_000, 1, Vp8(20011, 111, 0, false, false));
-        Assert.False(f.OnPacket(straggler, 0, 234_000, out _));
+        Assert.False(f.OnPacket(straggler, Layers(straggler), 0, 234_000, out _));
         RtpPacket next = Packet(9013, 5_039_000, 1, Vp8(20013, 113, 0, false, false));
-        Assert.True(f.OnPacket(next, 0, 266_000, out ForwardedPacket nf));
+        Assert.True(f.OnPacket(next, Layers(next), 0, 266_000, out ForwardedPacket nf));
         Sent n = Read(next, nf);
 
         Assert.Equal((ushort)(sent[^1].Seq + 1), k.Seq);
@@ -210,10 +220,10 @@ public sealed class ForwarderTests
         f.OnProducerScore(0, 10);
         f.OnProducerScore(1, 10);
         RtpPacket k = Packet(10, 0, 2, Vp8(1, 1, 0, false, true), marker: false);
-        Assert.True(f.OnPacket(k, 1, 0, out ForwardedPacket a));
+        Assert.True(f.OnPacket(k, Layers(k), 1, 0, out ForwardedPacket a));
         f.SetPreferredLayers(new VideoLayers(0, 0));
         RtpPacket lowKey = Packet(50, 0, 1, Vp8(9, 9, 0, false, true));
-        Assert.True(f.OnPacket(lowKey, 0, 1000, out ForwardedPacket b));
+        Assert.True(f.OnPacket(lowKey, Layers(lowKey), 0, 1000, out ForwardedPacket b));
         Assert.Equal((ushort)(a.SequenceNumber + 2), b.SequenceNumber);
     }
 
@@ -224,7 +234,7 @@ public sealed class ForwarderTests
         var f = new SimulcastForwarder(host, CodecKind.Vp8, 2, 1, new VideoLayers(1, 0), 90000, 0);
         f.OnProducerScore(1, 10);
         RtpPacket k = Packet(10, 0, 2, Vp8(1, 1, 0, false, true));
-        Assert.True(f.OnPacket(k, 1, 0, out _));
+        Assert.True(f.OnPacket(k, Layers(k), 1, 0, out _));
         Assert.Equal(new VideoLayers(1, 0), f.CurrentLayers);
         f.OnProducerScore(1, 0);
         Assert.Equal(VideoLayers.None, f.CurrentLayers);
@@ -240,23 +250,23 @@ public sealed class ForwarderTests
         byte[][] payloads = { new byte[] { 0x78, 1, 2 }, new byte[] { 0x78 }, Array.Empty<byte>(), new byte[] { 0x78, 3, 4 } };
         for (int i = 0; i < payloads.Length; i++)
         {
-            if (audio.OnPacket(Packet((ushort)(100 + i), 0, 5, payloads[i], pt: 100), 0, 0, out ForwardedPacket f))
+            if (Feed(audio, Packet((ushort)(100 + i), 0, 5, payloads[i], pt: 100), 0, 0, out ForwardedPacket f))
                 outSeqs.Add(f.SequenceNumber);
         }
         Assert.Equal(new ushort[] { 41, 42 }, outSeqs);
 
         var video = new SimpleForwarder(host, CodecKind.Vp8, video: true, ignoreDtx: false, initialSeq: 0);
-        Assert.False(video.OnPacket(Packet(1, 0, 5, Vp8(1, 0, 0, false, false)), 0, 0, out _));
-        Assert.False(video.OnPacket(Packet(2, 0, 5, Vp8(2, 0, 0, false, false)), 0, 0, out _));
+        Assert.False(Feed(video, Packet(1, 0, 5, Vp8(1, 0, 0, false, false)), 0, 0, out _));
+        Assert.False(Feed(video, Packet(2, 0, 5, Vp8(2, 0, 0, false, false)), 0, 0, out _));
         Assert.Single(host.KeyFrameRequests);
-        Assert.True(video.OnPacket(Packet(3, 0, 5, Vp8(3, 0, 0, false, true)), 0, 0, out ForwardedPacket first));
+        Assert.True(Feed(video, Packet(3, 0, 5, Vp8(3, 0, 0, false, true)), 0, 0, out ForwardedPacket first));
         Assert.Equal((ushort)1, first.SequenceNumber);
         // Resumed: numbering continues after the last one sent.
         video.Restart();
-        Assert.True(video.OnPacket(Packet(900, 0, 5, Vp8(4, 0, 0, false, true)), 0, 0, out ForwardedPacket again));
+        Assert.True(Feed(video, Packet(900, 0, 5, Vp8(4, 0, 0, false, true)), 0, 0, out ForwardedPacket again));
         Assert.Equal((ushort)2, again.SequenceNumber);
         // A packet from before the re-sync would reuse a number: dropped.
-        Assert.False(video.OnPacket(Packet(899, 0, 5, Vp8(4, 0, 0, false, false)), 0, 0, out _));
+        Assert.False(Feed(video, Packet(899, 0, 5, Vp8(4, 0, 0, false, false)), 0, 0, out _));
     }
 
     // RFC 9628 §4.2 descriptor: I P L F B E V Z, 15-bit picture id, layer indices, TL0PICIDX.
@@ -285,7 +295,7 @@ public sealed class ForwarderTests
                 {
                     RtpPacket p = Packet(seq++, pid * 3000u, 7, Vp9(pid, sid, 0, interPicture: !key, begin: part == 0, end: part == 1),
                         marker: sid == 2 && part == 1, pt: 98);
-                    if (f.OnPacket(p, 0, 0, out ForwardedPacket fw))
+                    if (f.OnPacket(p, Layers(p), 0, 0, out ForwardedPacket fw))
                     {
                         byte[] copy = GC.AllocateArray<byte>(p.Length + 64, pinned: true);
                         var tx = new RtpPacket();

@@ -1,11 +1,11 @@
 using System;
-using Mediasoup.Codecs;
 using Mediasoup.Rtp;
 
-namespace Mediasoup.Consumers;
+namespace Mediasoup.Codecs;
 
 /// <summary>
-/// What a forwarder needs to know of one packet's place in a layered stream: its spatial and
+/// What consumers need to know of one packet's place in a layered stream (read once per
+/// packet by the producer, used by every consumer's forwarder and by the layer counters): its spatial and
 /// temporal layer, whether it starts or ends a layer frame, whether it is a key frame, and
 /// whether a receiver may start (or step up to) its layer there.
 /// </summary>
@@ -16,6 +16,9 @@ namespace Mediasoup.Consumers;
 internal readonly record struct PacketLayers(bool HasLayers, byte Spatial, byte Temporal, bool IsKeyFrame, bool StartOfFrame,
     bool EndOfFrame, bool TemporalSwitchPoint, bool SpatialSwitchPoint)
 {
+    /// <summary>Audio, and a payload nothing is known of: one layer, no key frame.</summary>
+    public static readonly PacketLayers None = new(false, 0, 0, false, true, true, true, false);
+
     /// <summary>Reads the layers of a packet of the given codec; false for a payload the codec's parser refuses.</summary>
     public static bool TryRead(CodecKind kind, RtpPacket packet, out PacketLayers layers)
     {
