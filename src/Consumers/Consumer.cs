@@ -547,6 +547,25 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
         EmitLayersChange();
     }
 
+    bool IForwarderHost.TryGetSenderClock(int encoding, out long ntpUs, out uint rtpTimestamp)
+    {
+        ntpUs = 0;
+        rtpTimestamp = 0;
+        if (_producer == null || (uint)encoding >= (uint)_consumableEncodings.Count)
+            return false;
+        uint mapped = _consumableEncodings[encoding].Ssrc;
+        foreach (ProducerStream? ps in _producer.Streams)
+        {
+            if (ps != null && ps.MappedSsrc == mapped && ps.Stats.HasSenderReport)
+            {
+                ntpUs = ps.Stats.LastSenderReportNtpUs;
+                rtpTimestamp = ps.Stats.LastSenderReportTs;
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void EmitLayersChange()
     {
         var b = _ctx.Channel.BeginNotification();

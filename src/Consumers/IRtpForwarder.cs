@@ -23,6 +23,10 @@ internal interface IForwarderHost
 
     /// <summary>The forwarded layers changed (<see cref="IRtpForwarder.CurrentLayers"/>).</summary>
     void OnLayersChanged();
+
+    /// <summary>The sender's clock mapping of an encoding from its last sender report: the NTP
+    /// time (µs) at which its RTP clock read <paramref name="rtpTimestamp"/>. False before any SR.</summary>
+    bool TryGetSenderClock(int encoding, out long ntpUs, out uint rtpTimestamp);
 }
 
 /// <summary>

@@ -24,6 +24,7 @@ internal sealed class SimulcastForwarder : IRtpForwarder
     private bool _keyFrameRequested;
     private ushort _switchSeq;
     private bool _lastSentEndedFrame = true;
+    private readonly uint _clockRate;
 
     public SimulcastForwarder(IForwarderHost host, CodecKind codec, int encodings, byte temporalLayers, VideoLayers preferred,
         uint clockRate, ushort initialSeq)
@@ -31,6 +32,7 @@ internal sealed class SimulcastForwarder : IRtpForwarder
         _host = host;
         _maxTemporal = (short)Math.Max(0, temporalLayers - 1);
         _selector = new SimulcastLayerSelector(encodings, preferred.Spatial, clockRate);
+        _clockRate = clockRate == 0 ? 90000 : clockRate;
         _temporal = new TemporalLayerFilter(Math.Clamp(preferred.Temporal, (short)0, _maxTemporal));
         _out = new LayeredOutput(codec, initialSeq);
     }
@@ -82,7 +84,8 @@ internal sealed class SimulcastForwarder : IRtpForwarder
         output = default;
         ushort seq = packet.SequenceNumber;
         bool candidate = encoding == _selector.Target && encoding != _selector.Current;
-        SimulcastDecision decision = _selector.OnPacket(encoding, candidate && layers.IsKeyFrame, packet.Timestamp, nowUs);
+        int? captureDelta = candidate && layers.IsKeyFrame ? CaptureDelta(encoding, packet.Timestamp) : null;
+        SimulcastDecision decision = _selector.OnPacket(encoding, candidate && layers.IsKeyFrame, packet.Timestamp, nowUs, captureDelta);
         if (candidate && !layers.IsKeyFrame && !_keyFrameRequested)
         {
             _keyFrameRequested = true;
@@ -119,6 +122,24 @@ internal sealed class SimulcastForwarder : IRtpForwarder
             _lastSentEndedFrame = packet.Marker;
         Report();
         return true;
+    }
+
+    /// <summary>
+    /// From both senders' reports: the previous encoding's timestamp for the capture instant of
+    /// <paramref name="timestamp"/> on <paramref name="encoding"/>'s clock, minus that timestamp.
+    /// </summary>
+    private int? CaptureDelta(int encoding, uint timestamp)
+    {
+        int previous = _selector.Previous;
+        if (previous < 0 || previous == encoding
+            || !_host.TryGetSenderClock(encoding, out long ntpNew, out uint rtpNew)
+            || !_host.TryGetSenderClock(previous, out long ntpOld, out uint rtpOld))
+            return null;
+        // capture instant (µs) = ntpNew + (timestamp - rtpNew) / clockRate
+        long captureUs = ntpNew + (long)(int)(timestamp - rtpNew) * 1_000_000 / _clockRate;
+        long oldTicks = (captureUs - ntpOld) * _clockRate / 1_000_000;
+        uint oldTimestamp = rtpOld + (uint)oldTicks;
+        return (int)(oldTimestamp - timestamp);
     }
 
     // layerschange when what flows changed.

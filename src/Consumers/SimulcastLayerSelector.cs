@@ -69,23 +69,40 @@ internal sealed class SimulcastLayerSelector
     /// <summary>Forget the current encoding (start, resume): the next key frame of the target re-anchors.</summary>
     public void Reset() => Current = -1;
 
-    /// <summary>Decides for a packet of encoding <paramref name="layer"/>.</summary>
-    public SimulcastDecision OnPacket(int layer, bool isKeyFrame, uint timestamp, long nowUs)
+    /// <summary>The encoding forwarded last (stays set across a reset); -1 before any.</summary>
+    public short Previous { get; private set; } = -1;
+
+    /// <summary>
+    /// Decides for a packet of encoding <paramref name="layer"/>. <paramref name="captureDelta"/>,
+    /// when the senders' reports of both encodings are known, is how far this packet's timestamp
+    /// lies from the timestamp the previously forwarded encoding gave the same capture instant
+    /// (that encoding's clock minus this one's): the switch then keeps capture times exact, so
+    /// audio/video sync survives it. Without it the clock advances by the wall-clock gap.
+    /// </summary>
+    public SimulcastDecision OnPacket(int layer, bool isKeyFrame, uint timestamp, long nowUs, int? captureDelta = null)
     {
         if (Target >= 0 && layer == Target && layer != Current && isKeyFrame)
         {
-            // The new encoding's clock starts where ours was, advanced by the time since.
-            if (_haveSent)
+            if (!_haveSent)
             {
+                TimestampOffset = 0;
+            }
+            else if (captureDelta is int delta)
+            {
+                TimestampOffset += (uint)delta;
+                // Never step back: a new encoding that lags by a frame still moves forward.
+                if ((int)(timestamp + TimestampOffset - _lastOutTimestamp) <= 0)
+                    TimestampOffset = _lastOutTimestamp + 1 - timestamp;
+            }
+            else
+            {
+                // The new encoding's clock starts where ours was, advanced by the time since.
                 long elapsedUs = Math.Max(0, nowUs - _lastSentUs);
                 uint advance = (uint)Math.Max(1, elapsedUs * _clockRate / 1_000_000);
                 TimestampOffset = _lastOutTimestamp + advance - timestamp;
             }
-            else
-            {
-                TimestampOffset = 0;
-            }
             Current = (short)layer;
+            Previous = Current;
             Sent(timestamp, nowUs);
             return SimulcastDecision.SwitchAndForward;
         }

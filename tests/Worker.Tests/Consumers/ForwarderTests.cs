@@ -16,6 +16,13 @@ public sealed class ForwarderTests
         public int LayerChanges;
         public void RequestKeyFrame(int encoding) => KeyFrameRequests.Add(encoding);
         public void OnLayersChanged() => LayerChanges++;
+        public readonly Dictionary<int, (long NtpUs, uint Rtp)> Clocks = new();
+        public bool TryGetSenderClock(int encoding, out long ntpUs, out uint rtpTimestamp)
+        {
+            bool ok = Clocks.TryGetValue(encoding, out var c);
+            (ntpUs, rtpTimestamp) = c;
+            return ok;
+        }
     }
 
     private readonly record struct Sent(ushort Seq, uint Timestamp, ushort PictureId, byte Tl0, bool Marker, int Tid, int Sid);
@@ -211,6 +218,27 @@ public sealed class ForwarderTests
         Assert.True(k.Timestamp - sent[^1].Timestamp is > 0 and < 90_000); // advanced, not jumped
         Assert.Equal(3000u, n.Timestamp - k.Timestamp);
         Assert.Equal(new VideoLayers(0, 0), f.CurrentLayers);
+    }
+
+    [Fact]
+    public void Simulcast_Switch_UsesSenderReports_ToKeepCaptureTimes()
+    {
+        var host = new Host();
+        // Both encodings' SRs describe the same NTP instant: encoding 1 read 90 000, encoding 0 read 5 000 000.
+        host.Clocks[1] = (1_000_000_000, 90_000);
+        host.Clocks[0] = (1_000_000_000, 5_000_000);
+        var f = new SimulcastForwarder(host, CodecKind.Vp8, 2, 1, new VideoLayers(1, 0), 90000, 0);
+        f.OnProducerScore(0, 10);
+        f.OnProducerScore(1, 10);
+        RtpPacket hi = Packet(10, 90_000, 2, Vp8(1, 1, 0, false, true));
+        Assert.True(Feed(f, hi, 1, 0, out ForwardedPacket a));
+        Assert.Equal(90_000u, a.Timestamp);
+        f.SetPreferredLayers(new VideoLayers(0, 0));
+        // Captured one second after that SR instant, as far as encoding 0 knows; the switch
+        // happens 5 s later by the wall clock (which must not matter).
+        RtpPacket lowKey = Packet(50, 5_090_000, 1, Vp8(9, 9, 0, false, true));
+        Assert.True(Feed(f, lowKey, 0, 5_000_000, out ForwardedPacket b));
+        Assert.Equal(180_000u, b.Timestamp);
     }
 
     [Fact]
