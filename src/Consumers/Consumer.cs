@@ -543,8 +543,20 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
         VideoLayers layers = _forwarder.CurrentLayers;
         if (layers == CurrentLayers || Type is not (RtpStreamType.Simulcast or RtpStreamType.Svc))
             return;
+        bool sourceChanged = layers.Spatial != CurrentLayers.Spatial;
         CurrentLayers = layers;
         EmitLayersChange();
+        // Another encoding (or none) now feeds the stream: its producer score is the one that
+        // counts, and the receiver's past reports said nothing about it.
+        if (sourceChanged && Type == RtpStreamType.Simulcast)
+        {
+            if (_sendStreams[0].Stats is Rtp.Streams.SendStreamStats st)
+            {
+                st.ResetScore(_ctx.Loop.NowMs);
+                Score = st.Score;
+            }
+            EmitScore();
+        }
     }
 
     bool IForwarderHost.TryGetSenderClock(int encoding, out long ntpUs, out uint rtpTimestamp)
@@ -697,6 +709,19 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
         }
     }
 
+    /// <summary>The fraction lost its receiver last reported for what this consumer forwards
+    /// of the producer stream <paramref name="mappedSsrc"/> (0 when it forwards none of it).</summary>
+    public byte RemoteFractionLost(uint mappedSsrc)
+    {
+        if (!IsActive || _forwarder == null)
+            return 0;
+        int encoding = Type == RtpStreamType.Pipe ? IndexOfConsumable(mappedSsrc) : _forwarder.ForwardedEncoding;
+        if (encoding < 0 || _consumableEncodings[encoding].Ssrc != mappedSsrc)
+            return 0;
+        SendStreamParams stream = _sendStreams[Type == RtpStreamType.Pipe ? encoding : 0];
+        return stream.Stats?.FractionLost ?? 0;
+    }
+
     /// <summary>SR + SDES for each stream that has sent media recently.</summary>
     public bool FillSenderReport(ref Rtcp.CompoundBuilder builder, long nowUs, Rtcp.NtpTime ntpNow)
     {
@@ -755,6 +780,16 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
 
     // Only the encoding being switched to (or forwarded) needs one; -1: every encoding.
     private void RequestKeyFrame() => ((IForwarderHost)this).RequestKeyFrame(_forwarder?.KeyFrameEncoding ?? -1);
+
+    // ---- transport events ----
+
+    public void OnTransportConnected()
+    {
+        _forwarder?.Restart();
+        RequestKeyFrame();
+    }
+
+    public void OnTransportDisconnected() => _forwarder?.Restart();
 
     // ---- producer events, from the router ----
 

@@ -314,11 +314,20 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
         {
             if (s == null)
                 continue;
-            ReceptionReport r = s.Stats.BuildReceiverReport(nowUs, 0, out uint lsr, out uint dlsr);
+            // With in-band FEC (Opus) the sender should protect for the lossiest receiver.
+            ReceptionReport r = s.Stats.BuildReceiverReport(nowUs, WorstRemoteFractionLost(s.MappedSsrc), out uint lsr, out uint dlsr);
             builder.AddReportBlock(reporterSsrc, new Rtcp.ReportBlock(s.Ssrc, r.FractionLost, r.TotalLost, r.ExtendedHighestSeq, r.Jitter, lsr, dlsr));
             if (s.Stats.TryBuildRtxReceiverReport(nowUs, out ReceptionReport rtx, out lsr, out dlsr))
                 builder.AddReportBlock(reporterSsrc, new Rtcp.ReportBlock(s.RtxSsrc, rtx.FractionLost, rtx.TotalLost, rtx.ExtendedHighestSeq, rtx.Jitter, lsr, dlsr));
         }
+    }
+
+    private byte WorstRemoteFractionLost(uint mappedSsrc)
+    {
+        byte worst = 0;
+        foreach (Consumer c in Consumers)
+            worst = Math.Max(worst, c.RemoteFractionLost(mappedSsrc));
+        return worst;
     }
 
     /// <summary>An SR from the sending endpoint for one of our streams.</summary>

@@ -695,6 +695,25 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
     /// <summary>Whether media may be sent (a remote is known).</summary>
     public abstract bool IsConnected { get; }
 
+    private bool _connectedNotified;
+
+    /// <summary>Tells the consumers when media can (no longer) flow: on disconnection they stop
+    /// and report no layers; on (re)connection they start again from a key frame.</summary>
+    protected void UpdateConnected()
+    {
+        bool connected = IsConnected;
+        if (connected == _connectedNotified)
+            return;
+        _connectedNotified = connected;
+        foreach (Consumer c in _consumers.Values)
+        {
+            if (connected)
+                c.OnTransportConnected();
+            else
+                c.OnTransportDisconnected();
+        }
+    }
+
     /// <summary>An RTP packet received (decrypted) on this transport, in place in a buffer of
     /// the given capacity. Routes it to its Producer and on to the Producer's consumers.</summary>
     protected void ReceiveRtp(Span<byte> buffer, int length)

@@ -179,6 +179,7 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
         }
         EmitDtlsState(FBS.WebRtcTransport.DtlsState.CONNECTED, remoteCertificatePem);
         MaySctpConnect();
+        UpdateConnected();
     }
 
     public void OnDtlsFailed(DtlsTransport transport)
@@ -187,6 +188,7 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
         _srtpRecv?.Dispose();
         _srtpSend = _srtpRecv = null;
         EmitDtlsState(FBS.WebRtcTransport.DtlsState.FAILED);
+        UpdateConnected();
     }
 
     public void OnDtlsClosed(DtlsTransport transport)
@@ -195,6 +197,7 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
         _srtpRecv?.Dispose();
         _srtpSend = _srtpRecv = null;
         EmitDtlsState(FBS.WebRtcTransport.DtlsState.CLOSED);
+        UpdateConnected();
     }
 
     public void OnDtlsSendData(DtlsTransport transport, ReadOnlySpan<byte> datagram) => SendOnSelectedTuple(datagram);
@@ -272,6 +275,7 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
         Ctx.Channel.SendNotification(Id, FBS.Notification.Event.WEBRTCTRANSPORT_ICE_STATE_CHANGE,
             FBS.Notification.Body.WebRtcTransport_IceStateChangeNotification, off);
         IceStateChanged(state);
+        UpdateConnected();
     }
 
     private void IceStateChanged(Ice.IceState state)
