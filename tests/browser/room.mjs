@@ -1,0 +1,173 @@
+// Headless check of the room that `./build.sh run` serves (host/room): the server is started as
+// a person starts it, two Chromium participants join through the page, and each must decode
+// the other's video and see the worker's stats in its charts; the chat crosses the worker's
+// DataChannels; the spatial-layer control of one participant reaches the worker and makes it
+// switch. A screenshot goes to tests/browser/results/room.png. Ctrl-C (SIGINT to the server's
+// process group, as a terminal sends it) must stop the server and the worker, leaving no process.
+//   node tests/browser/room.mjs [--worker PATH]
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { root, opt, check, finish, sleep } from '../e2e/lib/harness.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const results = path.join(here, 'results');
+fs.mkdirSync(results, { recursive: true });
+const workerBin = path.resolve(opt('worker', path.join(root, 'out', 'mediasoup-worker')));
+
+// The server in a process group of its own, so the test can send what a terminal's Ctrl-C sends.
+const server = spawn(process.execPath, [path.join(root, 'host', 'room', 'server.mjs'), '--port', '0', '--worker', workerBin],
+  { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+let output = '';
+server.stdout.on('data', (d) => { output += d; });
+server.stderr.on('data', (d) => { output += d; });
+const exited = new Promise((resolve) => server.on('exit', (code, signal) => resolve({ code, signal })));
+const started = Date.now();
+while (!/open (http:\/\/\S+)/.test(output) && Date.now() - started < 30000 && server.exitCode === null) await sleep(50);
+const url = /open (http:\/\/\S+)/.exec(output)?.[1];
+const workerPid = Number(/room: worker (\d+)/.exec(output)?.[1]);
+check('server starts and prints its address', url && workerPid > 0, url ?? output.trim().split('\n').at(-1));
+if (!url) {
+  try { process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ }
+  finish();
+}
+
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
+  ],
+});
+
+/** What one page shows: per remote participant the decoded video and its charts. */
+const pageState = (page) => page.evaluate(() => {
+  const room = window.room;
+  const summary = (c) => c.summary();
+  return {
+    peerId: room.peerId,
+    chat: room.chat,
+    local: Object.fromEntries(Object.entries(room.charts).map(([k, c]) => [k, summary(c)])),
+    remotes: [...room.remotes.values()].map((r) => ({
+      peerId: r.peerId,
+      name: r.name(),
+      width: r.video.videoWidth,
+      height: r.video.videoHeight,
+      frames: r.video.getVideoPlaybackQuality().totalVideoFrames,
+      video: r.entries.video?.state ?? null,
+      charts: { bitrate: summary(r.bitrate), layers: summary(r.layers), scores: summary(r.scores), rtt: summary(r.rtt) },
+    })),
+    producerStreams: room.lastStats?.producers.find((p) => p.kind === 'video')?.streams.filter((s) => s.bitrate > 0).map((s) => s.rid) ?? [],
+  };
+});
+const points = (series) => Object.values(series).reduce((n, s) => n + s.points, 0);
+
+const pages = [];
+try {
+  for (const name of ['alice', 'bob']) {
+    const context = await browser.newContext({ viewport: { width: 1460, height: 1000 } });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.log(`  [${name} page error] ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error') console.log(`  [${name} console] ${m.text()}`); });
+    await page.goto(url);
+    await page.fill('#name', name);
+    await page.click('#join-button');
+    pages.push({ name, page });
+  }
+
+  // Each side: the other's video decodes and keeps decoding, and the charts fill.
+  const first = {};
+  const deadline = Date.now() + 45000;
+  let states = [];
+  for (;;) {
+    states = await Promise.all(pages.map(({ page }) => pageState(page)));
+    const ready = states.every((s) => s.remotes.length === 1 && s.remotes[0].frames > 0
+      && points(s.remotes[0].charts.bitrate) >= 5 && points(s.local.send) >= 5);
+    if (ready && !first.frames) {
+      first.frames = states.map((s) => s.remotes[0].frames);
+      first.at = Date.now();
+    }
+    if ((first.at && Date.now() - first.at > 3000) || Date.now() > deadline) break;
+    await sleep(500);
+  }
+  states.forEach((s, i) => {
+    const { name } = pages[i];
+    const other = pages[1 - i].name;
+    const r = s.remotes[0];
+    check(`${name} sees ${other}`, s.remotes.length === 1 && r?.name === other, s.remotes.map((x) => x.name).join(','));
+    if (!r) return;
+    check(`${name} decodes ${other}'s video, and it keeps decoding`,
+      r.width > 0 && first.frames && r.frames > first.frames[i] + 10,
+      `${r.width}×${r.height}, frames ${first.frames?.[i]} → ${r.frames}`);
+    check(`${name}: ${other}'s simulcast reaches the worker as several layers`, s.producerStreams.length >= 2,
+      `layers with bitrate: ${s.producerStreams.join(',')}`);
+    check(`${name}: charts have the worker's stats (bitrate, layers, scores, transports, worker)`,
+      r.charts.bitrate.video.points >= 3 && r.charts.layers.spatial.points >= 3 && r.charts.scores.consumer.points >= 3
+        && points(s.local.transport) >= 3 && s.local.worker['CPU %'].points >= 3 && s.local.worker['RSS MB'].last > 0,
+      `video kbps ${r.charts.bitrate.video.last?.toFixed(0)}, spatial ${r.charts.layers.spatial.last}, score ${r.charts.scores.consumer.last}, `
+        + `in ${s.local.transport['in (send transport)'].last?.toFixed(0)} kbps, worker RSS ${s.local.worker['RSS MB'].last?.toFixed(1)} MB, `
+        + `available outgoing ${s.local.transport['available outgoing'].last ?? 'not reported'}`);
+    check(`${name}: RTT chart has the worker's measurement`, points(r.charts.rtt) >= 1,
+      `video ${r.charts.rtt.video.last} ms, audio ${r.charts.rtt.audio.last} ms`);
+  });
+
+  // Chat: a line typed on one page appears on the other, through the worker's SCTP.
+  const [alice, bob] = pages.map((p) => p.page);
+  await alice.fill('.chat-input input', 'hello from alice');
+  await alice.press('.chat-input input', 'Enter');
+  const chatOk = await (async () => {
+    for (let i = 0; i < 50; i++) {
+      const chat = await bob.evaluate(() => window.room.chat);
+      if (chat.some((m) => m.from === 'alice' && m.text === 'hello from alice')) return true;
+      await sleep(100);
+    }
+    return false;
+  })();
+  check('chat: alice\'s line reaches bob over the DataChannels', chatOk);
+
+  // Layer control: alice asks for bob's lowest spatial layer; the worker switches and says so.
+  const before = (await pageState(alice)).remotes[0];
+  await alice.selectOption('select[aria-label="spatial"]', '0');
+  let after = before;
+  for (let i = 0; i < 100; i++) {
+    after = (await pageState(alice)).remotes[0];
+    if (after.video?.currentLayers?.spatialLayer === 0 && after.width > 0 && after.width < before.width) break;
+    await sleep(100);
+  }
+  check('alice\'s spatial-layer control: the worker switches bob\'s video down and alice decodes the smaller size',
+    after.video?.preferredLayers?.spatialLayer === 0 && after.video?.currentLayers?.spatialLayer === 0 && after.width < before.width,
+    `current ${JSON.stringify(before.video?.currentLayers)} → ${JSON.stringify(after.video?.currentLayers)}, decoded ${before.width} → ${after.width}px`);
+  await alice.selectOption('select[aria-label="spatial"]', '2');
+  await sleep(2500);
+
+  const shot = path.join(results, 'room.png');
+  await alice.screenshot({ path: shot, fullPage: true });
+  console.log(`screenshot: ${path.relative(root, shot)}`);
+} finally {
+  await browser.close();
+}
+
+// Ctrl-C as a terminal sends it: SIGINT to the whole process group (server and worker).
+process.kill(-server.pid, 'SIGINT');
+const timeout = sleep(15000).then(() => null);
+const end = await Promise.race([exited, timeout]);
+let orphans = false;
+for (let i = 0; i < 50 && (orphans = alive(workerPid)); i++) await sleep(100);
+check('Ctrl-C stops the server cleanly (exit 0) and the worker process is gone',
+  end?.code === 0 && !orphans && /closed, bye/.test(output),
+  `exit ${JSON.stringify(end)}, worker ${workerPid} ${orphans ? 'still alive' : 'gone'}`);
+if (!end) process.kill(-server.pid, 'SIGKILL');
+if (!end || end.code !== 0) console.log(output);
+finish();
