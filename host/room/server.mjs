@@ -328,6 +328,7 @@ const server = http.createServer((req, res) => {
   res.end(asset[1]);
 });
 const wss = new WebSocketServer({ server, path: '/ws' });
+wss.on('error', () => {}); // the HTTP server's own errors (listen) are handled below
 wss.on('connection', (ws) => {
   const peer = new Peer(ws);
   peers.set(peer.id, peer);
@@ -350,10 +351,17 @@ wss.on('connection', (ws) => {
   ws.on('close', () => peer.close());
 });
 
-await new Promise((resolve, reject) => {
-  server.once('error', reject);
-  server.listen(port, bindHost, resolve);
-});
+try {
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, bindHost, resolve);
+  });
+} catch (error) {
+  console.error(`room: cannot listen on ${bindHost}:${port}: ${error.message}${error.code === 'EADDRINUSE' ? ' (another --port?)' : ''}`);
+  stopping = true;
+  worker.close();
+  process.exit(1);
+}
 const actualPort = server.address().port;
 const shownHost = anyAddress || bindHost === '127.0.0.1' || bindHost === '::1' ? 'localhost' : bindHost;
 console.log(`room: worker ${worker.pid} (${workerBin}), mediasoup ${mediasoup.version} host`);

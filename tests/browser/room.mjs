@@ -111,7 +111,7 @@ try {
     check(`${name} decodes ${other}'s video, and it keeps decoding`,
       r.width > 0 && first.frames && r.frames > first.frames[i] + 10,
       `${r.width}×${r.height}, frames ${first.frames?.[i]} → ${r.frames}`);
-    check(`${name}: ${other}'s simulcast reaches the worker as several layers`, s.producerStreams.length >= 2,
+    check(`${name}'s camera reaches the worker as several simulcast layers`, s.producerStreams.length >= 2,
       `layers with bitrate: ${s.producerStreams.join(',')}`);
     check(`${name}: charts have the worker's stats (bitrate, layers, scores, transports, worker)`,
       r.charts.bitrate.video.points >= 3 && r.charts.layers.spatial.points >= 3 && r.charts.scores.consumer.points >= 3
@@ -127,15 +127,18 @@ try {
   const [alice, bob] = pages.map((p) => p.page);
   await alice.fill('.chat-input input', 'hello from alice');
   await alice.press('.chat-input input', 'Enter');
-  const chatOk = await (async () => {
+  const heard = async (page, from, text) => {
     for (let i = 0; i < 50; i++) {
-      const chat = await bob.evaluate(() => window.room.chat);
-      if (chat.some((m) => m.from === 'alice' && m.text === 'hello from alice')) return true;
+      const chat = await page.evaluate(() => window.room.chat);
+      if (chat.some((m) => m.from === from && m.text === text)) return true;
       await sleep(100);
     }
     return false;
-  })();
-  check('chat: alice\'s line reaches bob over the DataChannels', chatOk);
+  };
+  check('chat: alice\'s line reaches bob over the DataChannels', await heard(bob, 'alice', 'hello from alice'));
+  await bob.fill('.chat-input input', 'hi alice, your video is here');
+  await bob.press('.chat-input input', 'Enter');
+  check('chat: bob\'s answer reaches alice', await heard(alice, 'bob', 'hi alice, your video is here'));
 
   // Layer control: alice asks for bob's lowest spatial layer; the worker switches and says so.
   const before = (await pageState(alice)).remotes[0];
@@ -149,12 +152,46 @@ try {
   check('alice\'s spatial-layer control: the worker switches bob\'s video down and alice decodes the smaller size',
     after.video?.preferredLayers?.spatialLayer === 0 && after.video?.currentLayers?.spatialLayer === 0 && after.width < before.width,
     `current ${JSON.stringify(before.video?.currentLayers)} → ${JSON.stringify(after.video?.currentLayers)}, decoded ${before.width} → ${after.width}px`);
+  await sleep(3000); // a few seconds at the low layer, so the charts show the dip
   await alice.selectOption('select[aria-label="spatial"]', '2');
-  await sleep(2500);
+
+  // Pause and priority: bob pauses his consumer of alice's video (frames stop), resumes it (they
+  // go on), and sets a priority that the worker then reports back.
+  const frames = async () => (await pageState(bob)).remotes[0];
+  const videoRow = bob.locator('.control-row', { hasText: 'video' });
+  await videoRow.getByRole('button', { name: 'Pause' }).click();
+  await sleep(1000);
+  const p0 = await frames();
+  await sleep(2000);
+  const p1 = await frames();
+  await videoRow.getByRole('button', { name: 'Resume' }).click();
+  await sleep(2000);
+  const p2 = await frames();
+  check('bob\'s pause control: the worker stops forwarding alice\'s video, resume starts it again',
+    p1.video?.paused === true && p1.frames - p0.frames <= 3 && p2.video?.paused === false && p2.frames > p1.frames + 10,
+    `paused: frames ${p0.frames} → ${p1.frames}; resumed: → ${p2.frames}`);
+  await videoRow.locator('input[aria-label="priority"]').fill('7');
+  await videoRow.locator('input[aria-label="priority"]').press('Enter');
+  await bob.locator('h3').first().click(); // focus leaves the input, so the page shows what the worker says
+  await sleep(1500);
+  const pr = await frames();
+  check('bob\'s priority control reaches the worker', pr.video?.priority === 7, `priority ${pr.video?.priority}`);
+  await sleep(1500);
 
   const shot = path.join(results, 'room.png');
   await alice.screenshot({ path: shot, fullPage: true });
   console.log(`screenshot: ${path.relative(root, shot)}`);
+
+  // Leaving: bob's tab closes; alice's page drops his card and the server forgets him.
+  await bob.close();
+  let left = null;
+  for (let i = 0; i < 50; i++) {
+    left = { remotes: (await pageState(alice)).remotes.length, peers: (await (await fetch(`${url}api/worker`)).json()).peers.length };
+    if (left.remotes === 0 && left.peers === 1) break;
+    await sleep(100);
+  }
+  check('bob leaves: alice\'s page drops him and the server keeps one participant', left.remotes === 0 && left.peers === 1,
+    JSON.stringify(left));
 } finally {
   await browser.close();
 }

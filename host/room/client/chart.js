@@ -7,6 +7,7 @@ const WINDOW = 60;
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c'];
 
 const format = (v) => (v == null ? '–' : Number.isInteger(v) ? String(v) : v.toFixed(1));
+const clock = (t) => (t == null ? '–' : new Date(t * 1000).toLocaleTimeString([], { hour12: false }));
 const compact = (v) => (Math.abs(v) >= 1000 ? `${+(v / 1000).toFixed(1)}k` : String(+v.toFixed(2)));
 
 export class Chart {
@@ -34,7 +35,7 @@ export class Chart {
         y: options.range ? { range: (_u, _min, max) => [options.range[0], Math.max(options.range[1], max ?? 0)] } : { range: (_u, _min, max) => [0, Math.max(1, (max ?? 1) * 1.1)] },
       },
       axes: [{ size: 28 }, { size: 40, values: (_u, ticks) => ticks.map(compact) }],
-      series: [{}, ...labels.map((label, i) => ({
+      series: [{ value: (u, v, _si, idx) => clock(idx == null ? u.data[0].at(-1) : v) }, ...labels.map((label, i) => ({
         label, stroke: COLORS[i % COLORS.length], width: 2, paths, spanGaps: false,
         dash: label.startsWith('preferred') ? [6, 4] : undefined,
         // Under the cursor its value there; otherwise the latest sample.
