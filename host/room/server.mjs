@@ -205,6 +205,7 @@ const handlers = {
     peer.ready = true;
     for (const other of peer.others()) {
       other.notify('peerJoined', { id: peer.id, name: peer.name });
+      peer.notify('peerJoined', { id: other.id, name: other.name }); // ready after we joined
       for (const p of other.producers.values()) await consumeFor(peer, other, p, false);
       for (const d of other.dataProducers.values()) await consumeFor(peer, other, d, true);
     }
@@ -239,8 +240,10 @@ const logError = (error) => { if (!stopping) console.error(`room: ${error.messag
 // --- the worker's own numbers, once a second ------------------------------------------------
 let lastUsage = null;
 let workerSample = {};
+const repoRoot = path.join(here, '..', '..');
+const shownBin = workerBin.startsWith(`${repoRoot}${path.sep}`) ? path.relative(repoRoot, workerBin) : workerBin;
 const workerInfo = () => ({
-  pid: worker.pid, bin: workerBin, host: `mediasoup ${mediasoup.version}`,
+  pid: worker.pid, bin: shownBin, path: workerBin, host: `mediasoup ${mediasoup.version}`,
   binBytes: fs.statSync(workerBin, { throwIfNoEntry: false })?.size ?? null,
 });
 

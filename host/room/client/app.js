@@ -77,7 +77,7 @@ function showWorker(w) {
     el('span', {}, 'worker pid ', el('b', {}, String(w.pid))),
     el('span', {}, 'CPU ', el('b', {}, w.cpu == null ? '–' : `${w.cpu.toFixed(1)} %`)),
     el('span', {}, 'RSS ', el('b', {}, mb(w.rssKb)), ` (max ${mb(w.maxRssKb)})`),
-    el('span', { class: 'bin', title: w.bin }, 'binary ', el('code', {}, w.bin),
+    el('span', { class: 'bin', title: w.path ?? w.bin }, 'binary ', el('code', {}, w.bin),
       w.binBytes ? ` (${(w.binBytes / 1e6).toFixed(1)} MB)` : ''),
     el('span', {}, w.host),
   );
