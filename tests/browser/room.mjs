@@ -159,6 +159,21 @@ try {
   await sleep(3000); // a few seconds at the low layer, so the charts show the dip
   await alice.selectOption('select[aria-label="spatial"]', '2');
 
+  // Temporal layer: the preference reaches the worker, which reports it back. Whether the current
+  // temporal layer follows depends on the worker (ours forwards every temporal layer today).
+  await alice.selectOption('select[aria-label="temporal"]', '0');
+  let temporal = null;
+  for (let i = 0; i < 30; i++) {
+    temporal = (await pageState(alice)).remotes[0].video;
+    if (temporal?.preferredLayers?.temporalLayer === 0) break;
+    await sleep(100);
+  }
+  await sleep(1500);
+  temporal = (await pageState(alice)).remotes[0].video;
+  check('alice\'s temporal-layer control reaches the worker', temporal?.preferredLayers?.temporalLayer === 0,
+    `preferred ${JSON.stringify(temporal?.preferredLayers)}, current ${JSON.stringify(temporal?.currentLayers)}`);
+  await alice.selectOption('select[aria-label="temporal"]', '2');
+
   // Pause and priority: bob pauses his consumer of alice's video (frames stop), resumes it (they
   // go on), and sets a priority that the worker then reports back.
   const frames = async () => (await pageState(bob)).remotes[0];
