@@ -210,6 +210,12 @@ const handlers = {
       for (const d of other.dataProducers.values()) await consumeFor(peer, other, d, true);
     }
   },
+  async pauseProducer(peer, { producerId }) {
+    await peer.producers.get(producerId)?.pause();
+  },
+  async resumeProducer(peer, { producerId }) {
+    await peer.producers.get(producerId)?.resume();
+  },
   async pauseConsumer(peer, { consumerId }) {
     const c = findConsumer(peer, consumerId);
     await c.pause();

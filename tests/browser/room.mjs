@@ -189,6 +189,18 @@ try {
   check('bob\'s pause control: the worker stops forwarding alice\'s video, resume starts it again',
     p1.video?.paused === true && p1.frames - p0.frames <= 3 && p2.video?.paused === false && p2.frames > p1.frames + 10,
     `paused: frames ${p0.frames} → ${p1.frames}; resumed: → ${p2.frames}`);
+  // Bob pauses his camera (the producer, in the worker): alice's page says so and her frames stop.
+  await bob.getByRole('button', { name: 'Pause camera' }).click();
+  await sleep(1000);
+  const a0 = (await pageState(alice)).remotes[0];
+  await sleep(1500);
+  const a1 = (await pageState(alice)).remotes[0];
+  await bob.getByRole('button', { name: 'Resume camera' }).click();
+  await sleep(2000);
+  const a2 = (await pageState(alice)).remotes[0];
+  check('bob pauses his camera: alice\'s consumer reports the producer paused, no frames, then frames again',
+    a1.video?.producerPaused === true && a1.frames - a0.frames <= 3 && a2.video?.producerPaused === false && a2.frames > a1.frames + 10,
+    `producerPaused ${a1.video?.producerPaused} → ${a2.video?.producerPaused}, frames ${a0.frames} → ${a1.frames} → ${a2.frames}`);
   await videoRow.locator('input[aria-label="priority"]').fill('7');
   await videoRow.locator('input[aria-label="priority"]').press('Enter');
   await bob.locator('h3').first().click(); // focus leaves the input, so the page shows what the worker says

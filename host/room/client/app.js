@@ -87,7 +87,8 @@ function showWorker(w) {
 function buildLocal(name) {
   const video = el('video', { class: 'local', muted: '', autoplay: '', playsinline: '' });
   video.muted = true;
-  const me = el('div', { class: 'card' }, el('h3', {}, `You: ${name}`), video);
+  const buttons = el('div', { class: 'control-row' });
+  const me = el('div', { class: 'card' }, el('h3', {}, `You: ${name}`), video, buttons);
   const sendChart = new Chart(me, 'Sent, as the worker receives it (kbps)', ['r0 (¼)', 'r1 (½)', 'r2 (full)', 'audio']);
   const sendScores = new Chart(me, 'Producer scores (0–10)', ['r0', 'r1', 'r2', 'audio'], { range: [0, 10] });
   const transportCard = el('div', { class: 'card' }, el('h3', {}, 'Transports'));
@@ -116,7 +117,7 @@ function buildLocal(name) {
   room.charts.sendScores = sendScores;
   room.charts.transport = tChart;
   room.charts.worker = workerChart;
-  return { video, transportInfo, aobNote, log };
+  return { video, buttons, transportInfo, aobNote, log };
 }
 let local;
 
@@ -337,6 +338,20 @@ signal.handlers = {
   },
 };
 
+/** Camera and microphone; whichever of them is there (chat alone works without either). */
+async function capture() {
+  const video = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
+  for (const constraints of [{ audio: true, video }, { video }, { audio: true }]) {
+    try {
+      return await navigator.mediaDevices.getUserMedia(constraints);
+    } catch (error) {
+      console.warn('getUserMedia', constraints, error.message);
+    }
+  }
+  status('no camera or microphone: chat and watching only');
+  return new MediaStream();
+}
+
 // --- joining ------------------------------------------------------------------------------------
 async function join() {
   const name = $('#name').value.trim() || `guest-${Math.floor(Math.random() * 1000)}`;
@@ -368,10 +383,8 @@ async function join() {
   local = buildLocal(name);
   showWorker(joined.worker);
 
-  const stream = await navigator.mediaDevices.getUserMedia({
-    audio: true,
-    video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } },
-  });
+  status('');
+  const stream = await capture();
   local.video.srcObject = stream;
   for (const track of stream.getTracks()) {
     // Three simulcast layers, a quarter, half and full size; each with Chrome's three temporal
@@ -380,11 +393,19 @@ async function join() {
       ? [{ scaleResolutionDownBy: 4, maxBitrate: 150_000 }, { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
         { scaleResolutionDownBy: 1, maxBitrate: 1_500_000 }]
       : undefined;
-    await room.send.produce({ track, encodings, codecOptions: track.kind === 'video' ? { videoGoogleStartBitrate: 1000 } : undefined });
+    const producer = await room.send.produce({ track, encodings, codecOptions: track.kind === 'video' ? { videoGoogleStartBitrate: 1000 } : undefined });
+    // Pausing here pauses the producer in the worker: the others see "paused by sender".
+    const button = el('button', { class: 'small' }, `Pause ${track.kind === 'video' ? 'camera' : 'microphone'}`);
+    button.addEventListener('click', async () => {
+      const pause = !producer.paused;
+      await signal.request(pause ? 'pauseProducer' : 'resumeProducer', { producerId: producer.id });
+      if (pause) producer.pause(); else producer.resume();
+      button.textContent = `${pause ? 'Resume' : 'Pause'} ${track.kind === 'video' ? 'camera' : 'microphone'}`;
+    });
+    local.buttons.append(button);
   }
   room.dataProducer = await room.send.produceData({ label: 'chat', ordered: true });
   await signal.request('ready');
-  status('');
 }
 
 $('#name').value = localStorage.getItem('room-name') ?? '';
