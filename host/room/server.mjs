@@ -107,6 +107,7 @@ class Peer {
     return [...peers.values()].filter((p) => p !== this && p.ready);
   }
   close() {
+    this.closed = true;
     for (const t of this.transports.values()) t.close();
     peers.delete(this.id);
     for (const p of peers.values()) p.notify('peerLeft', { id: this.id });
@@ -174,6 +175,10 @@ const handlers = {
         webRtcServer, enableUdp: true, enableTcp: true, preferUdp: true,
         enableSctp: true, appData: { direction },
       });
+      if (peer.closed) { // the tab went away while we were creating it
+        t.close();
+        throw new Error('left');
+      }
       peer.transports.set(t.id, t);
       out[direction] = transportParams(t);
     }
@@ -273,10 +278,14 @@ const streamStats = (s) => ({
   packetCount: s.packetCount,
 });
 
+// An object can close between being listed and being asked (a tab leaving): it is skipped.
+const statsOf = (o) => o.getStats().catch(() => null);
+
 async function peerStats(peer) {
   const transports = [];
   for (const t of peer.transports.values()) {
-    const [s] = await t.getStats();
+    const [s] = (await statsOf(t)) ?? [];
+    if (!s) continue;
     transports.push({
       direction: t.appData.direction, recvBitrate: s.recvBitrate, sendBitrate: s.sendBitrate,
       availableOutgoingBitrate: s.availableOutgoingBitrate, iceState: s.iceState, dtlsState: s.dtlsState,
@@ -285,11 +294,13 @@ async function peerStats(peer) {
   }
   const producers = [];
   for (const p of peer.producers.values()) {
-    producers.push({ id: p.id, kind: p.kind, type: p.type, streams: (await p.getStats()).map(streamStats) });
+    const stats = await statsOf(p);
+    if (stats) producers.push({ id: p.id, kind: p.kind, type: p.type, streams: stats.map(streamStats) });
   }
   const consumers = [];
   for (const [id, { consumer: c, peerId }] of peer.consumers) {
-    const stats = await c.getStats();
+    const stats = await statsOf(c);
+    if (!stats) continue;
     const out = stats.find((s) => s.type === 'outbound-rtp');
     const from = stats.find((s) => s.type === 'inbound-rtp');
     consumers.push({

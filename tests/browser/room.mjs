@@ -4,7 +4,7 @@
 // DataChannels; the spatial-layer control of one participant reaches the worker and makes it
 // switch. A screenshot goes to tests/browser/results/room.png. Ctrl-C (SIGINT to the server's
 // process group, as a terminal sends it) must stop the server and the worker, leaving no process.
-//   node tests/browser/room.mjs [--worker PATH]
+//   node tests/browser/room.mjs [--worker PATH]     (ROOM_SHOW_SERVER=1 prints the server's output too)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -239,5 +239,5 @@ check('Ctrl-C stops the server cleanly (exit 0) and the worker process is gone',
   end?.code === 0 && !orphans && /closed, bye/.test(output),
   `exit ${JSON.stringify(end)}, worker ${workerPid} ${orphans ? 'still alive' : 'gone'}`);
 if (!end) process.kill(-server.pid, 'SIGKILL');
-if (!end || end.code !== 0) console.log(output);
+if (!end || end.code !== 0 || process.env.ROOM_SHOW_SERVER) console.log(output);
 finish();
