@@ -74,6 +74,15 @@ const pageState = (page) => page.evaluate(() => {
     producerStreams: room.lastStats?.producers.find((p) => p.kind === 'video')?.streams.filter((s) => s.bitrate > 0).map((s) => s.rid) ?? [],
   };
 });
+/** Polls a page until its remote video has decoded more than `above` frames (up to ms); the last state. */
+const framesAbove = async (page, above, ms = 10000) => {
+  let r;
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(200)) {
+    r = (await pageState(page)).remotes[0];
+    if (r?.frames > above) break;
+  }
+  return r;
+};
 const points = (series) => Object.values(series).reduce((n, s) => n + s.points, 0);
 
 const pages = [];
@@ -101,7 +110,10 @@ try {
       first.frames = states.map((s) => s.remotes[0].frames);
       first.at = Date.now();
     }
-    if ((first.at && Date.now() - first.at > 3000) || Date.now() > deadline) break;
+    // Then until each has decoded 10 more frames (at least 3 s, so the charts have samples; at most 10 s).
+    const more = first.at && states.every((x, i) => x.remotes[0]?.frames > first.frames[i] + 10);
+    if (first.at && ((more && Date.now() - first.at > 3000) || Date.now() - first.at > 10000)) break;
+    if (Date.now() > deadline) break;
     await sleep(500);
   }
   states.forEach((s, i) => {
@@ -184,8 +196,7 @@ try {
   await sleep(2000);
   const p1 = await frames();
   await videoRow.getByRole('button', { name: 'Resume' }).click();
-  await sleep(2000);
-  const p2 = await frames();
+  const p2 = await framesAbove(bob, p1.frames + 10);
   check('bob\'s pause control: the worker stops forwarding alice\'s video, resume starts it again',
     p1.video?.paused === true && p1.frames - p0.frames <= 3 && p2.video?.paused === false && p2.frames > p1.frames + 10,
     `paused: frames ${p0.frames} → ${p1.frames}; resumed: → ${p2.frames}`);
@@ -196,8 +207,7 @@ try {
   await sleep(1500);
   const a1 = (await pageState(alice)).remotes[0];
   await bob.getByRole('button', { name: 'Resume camera' }).click();
-  await sleep(2000);
-  const a2 = (await pageState(alice)).remotes[0];
+  const a2 = await framesAbove(alice, a1.frames + 10);
   check('bob pauses his camera: alice\'s consumer reports the producer paused, no frames, then frames again',
     a1.video?.producerPaused === true && a1.frames - a0.frames <= 3 && a2.video?.producerPaused === false && a2.frames > a1.frames + 10,
     `producerPaused ${a1.video?.producerPaused} → ${a2.video?.producerPaused}, frames ${a0.frames} → ${a1.frames} → ${a2.frames}`);
