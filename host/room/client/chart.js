@@ -53,11 +53,11 @@ export class Chart {
     this.plot.setData(this.data);
   }
 
-  /** For the headless check: how many samples each series has with a value, and its last value. */
+  /** For the headless check: per series, how many samples have a value, how many are above 0, the last one. */
   summary() {
     return Object.fromEntries(this.labels.map((label, i) => {
       const ys = this.data[i + 1];
-      return [label, { points: ys.filter((v) => v != null).length, last: ys.at(-1) ?? null }];
+      return [label, { points: ys.filter((v) => v != null).length, positive: ys.filter((v) => v > 0).length, last: ys.at(-1) ?? null }];
     }));
   }
 }
