@@ -1,7 +1,11 @@
 #!/usr/bin/env pwsh
 # PowerShell twin of build.sh (same steps, same outputs) for PowerShell users on Linux.
-#   ./build.ps1 [build|run|test|bench|deps]
-param([ValidateSet('build', 'run', 'test', 'bench', 'deps')][string]$Command = 'build')
+#   ./build.ps1 [build|run|test|bench|deps] [run options, as build.sh run takes them]
+param(
+    [ValidateSet('build', 'run', 'test', 'bench', 'deps')][string]$Command = 'build',
+    # run: the room's options (--port, --host, --announce, --worker PATH, --once), passed to build.sh run.
+    [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest = @()
+)
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 
@@ -96,7 +100,8 @@ function Build-All { Step-SystemDeps; Step-NpmDeps; Step-FlatBuffers; Step-Nativ
 switch ($Command) {
     'deps' { Step-SystemDeps; Step-NpmDeps; Step-FlatBuffers; Step-Native }
     'build' { Build-All }
-    'run' { Build-All; $env:MEDIASOUP_WORKER_BIN = Join-Path $Out 'mediasoup-worker'; Run $NodeBin @((Join-Path $HostDir 'demo.mjs')) }
+    # The room's npm step, option parsing and clean stop live in build.sh.
+    'run' { Build-All; Run 'bash' (@((Join-Path $Root 'build.sh'), 'run') + @($Rest)) }
     # The test and bench steps fold several runners' counts together; build.sh owns that logic.
     'test' { Build-All; Run 'bash' @((Join-Path $Root 'build.sh'), 'test') }
     'bench' { Build-All; Run 'bash' @((Join-Path $Root 'build.sh'), 'bench') }

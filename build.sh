@@ -3,7 +3,9 @@
 # machine with only the .NET SDK. Idempotent: each step skips what is done.
 #
 #   ./build.sh          install dependencies, generate code, build native shim, publish out/mediasoup-worker
-#   ./build.sh run      build, then drive the worker with the stock mediasoup host (host/demo.mjs)
+#   ./build.sh run      build, then serve the live room on http://localhost:3000 (host/room); options:
+#                         --port N, --host ADDR, --announce IP, --worker PATH (any worker binary),
+#                         --once (the old demo instead: dumps and resource usage, then exit; host/demo.mjs)
 #   ./build.sh test     build, then run every test (unit tests + mediasoup's own jest suite)
 #   ./build.sh bench    build, then run the benchmarks
 set -euo pipefail
@@ -49,16 +51,26 @@ step_test_deps() {
   fi
 }
 
-step_browser_deps() {
-  # mediasoup-client, playwright-core (drives Debian's Chromium; never downloads a browser), esbuild.
-  local dir="$ROOT/tests/browser" want have=""
+# npm ci in DIR when its package-lock.json changed since the last install (content, not mtime).
+npm_ci_locked() {
+  local dir="$1" want have=""
   want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
   [ -f "$dir/node_modules/.lock-sha256" ] && have=$(cat "$dir/node_modules/.lock-sha256")
   if [ "$want" != "$have" ]; then
-    log "installing npm packages into tests/browser/node_modules"
+    log "installing npm packages into ${dir#"$ROOT"/}/node_modules"
     (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
     echo "$want" > "$dir/node_modules/.lock-sha256"
   fi
+}
+
+step_browser_deps() {
+  # mediasoup-client, playwright-core (drives Debian's Chromium; never downloads a browser), esbuild.
+  npm_ci_locked "$ROOT/tests/browser"
+}
+
+step_room_deps() {
+  # The room's page and signalling: mediasoup-client, uPlot and esbuild (bundled at start-up), ws.
+  npm_ci_locked "$HOST_DIR/room"
 }
 
 step_npm_deps() {
@@ -160,7 +172,7 @@ cmd_test() {
   log "end to end: real VP8/Opus through the worker (GStreamer), plain and SRTP"
   local e2e_ok=0 e2e_fail=0
   for run in "e2e/plain-media.mjs" "e2e/plain-media.mjs --srtp" "e2e/rtcp-roundtrip.mjs" "e2e/srtp-feedback.mjs" "e2e/opus-fec.mjs" "e2e/ice-binding.mjs" "e2e/audio-observers.mjs" \
-             "browser/webrtc.mjs" "browser/layers.mjs"; do
+             "browser/webrtc.mjs" "browser/layers.mjs" "browser/room.mjs"; do
     # shellcheck disable=SC2086 # the run's own arguments
     if "$NODE_BIN" "$ROOT/tests/"$run --worker "$OUT/mediasoup-worker"; then
       e2e_ok=$((e2e_ok + 1))
@@ -187,10 +199,25 @@ cmd_test() {
   return $rc
 }
 
+cmd_run() {
+  # exec: Ctrl-C reaches node and the worker directly, and no shell is left waiting.
+  local once=0 worker="$OUT/mediasoup-worker" a=("$@") i
+  for ((i = 0; i < ${#a[@]}; i++)); do
+    case "${a[i]}" in
+      --once) once=1 ;;
+      --worker) worker="${a[i + 1]:-}" ;;
+    esac
+  done
+  if [ "$once" = 1 ]; then
+    MEDIASOUP_WORKER_BIN="$(realpath "$worker")" exec "$NODE_BIN" "$HOST_DIR/demo.mjs"
+  fi
+  MEDIASOUP_WORKER_BIN="$OUT/mediasoup-worker" exec "$NODE_BIN" "$HOST_DIR/room/server.mjs" "$@"
+}
+
 case "${1:-build}" in
   build) build_all ;;
-  run) build_all; MEDIASOUP_WORKER_BIN="$OUT/mediasoup-worker" "$NODE_BIN" "$HOST_DIR/demo.mjs" ;;
-  test) build_all; step_test_deps; step_browser_deps; cmd_test ;;
+  run) build_all; step_room_deps; shift; cmd_run "$@" ;;
+  test) build_all; step_test_deps; step_browser_deps; step_room_deps; cmd_test ;;
   bench) build_all; shift; "$ROOT/bench/run.sh" "$@" ;;
   deps) step_system_deps; step_npm_deps; step_flatbuffers; step_native ;;
   *) echo "usage: $0 [build|run|test|bench|deps]" >&2; exit 2 ;;

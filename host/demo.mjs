@@ -1,7 +1,7 @@
 // The worker's main job as a mediasoup application sees it: the stock npm host spawns
 // out/mediasoup-worker (MEDIASOUP_WORKER_BIN), creates a Router and a WebRtcServer,
 // prints their dumps and the worker's resource usage, and closes cleanly.
-// Run through ./build.sh run.
+// Run through ./build.sh run --once (plain ./build.sh run serves the live room, host/room).
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
