@@ -80,7 +80,8 @@ public sealed class CodecPayloadTests
     public void Vp9_NonFlexibleKeyFrame()
     {
         // I=1 P=0 L=1 F=0 B=1 E=0 V=1 | M=1 picture id 0x0ABC | TID=0 U=0 SID=0 D=0 | TL0PICIDX 9
-        byte[] payload = [0xAA, 0x8A, 0xBC, 0x00, 0x09, 0xFF];
+        // | SS: N_S=0 Y=0 G=0 | frame data
+        byte[] payload = [0xAA, 0x8A, 0xBC, 0x00, 0x09, 0x00, 0xFF];
         Assert.True(Vp9PayloadDescriptor.TryParse(payload, out Vp9PayloadDescriptor d));
         Assert.Equal(15, d.PictureIdBits);
         Assert.Equal(0x0ABC, d.PictureId);
