@@ -575,23 +575,14 @@ public sealed class DependencyDescriptorTests
         byte[] key = new DdPacket(true, false, 0, 1) { Structure = DdStructure.L3T3() }.Build(0);
         byte[] delta = new DdPacket(true, true, 7, 2) { ActiveMask = 0x1FF, CustomChains = [1, 2, 3] }.Build(9);
         var buffer = new byte[DependencyDescriptorContext.MaxLength];
-        Warm();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        int sum = Warm();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        int sum = 0;
+        long allocated = AllocationProbe.Measure(i =>
+        {
+            byte[] src = i % 50 == 0 ? key : delta;
+            ctx.TryParse(src, out DependencyDescriptor d);
+            sum += d.SpatialId + DependencyDescriptorWriter.Write(src, d, 0x0F, buffer);
+        });
         Assert.Equal(0, allocated);
         Assert.True(sum > 0);
-
-        int Warm()
-        {
-            int s = 0;
-            for (int i = 0; i < 5000; i++)
-            {
-                byte[] src = i % 50 == 0 ? key : delta;
-                ctx.TryParse(src, out DependencyDescriptor d);
-                s += d.SpatialId + DependencyDescriptorWriter.Write(src, d, 0x0F, buffer);
-            }
-            return s;
-        }
     }
 }

@@ -174,24 +174,16 @@ public sealed class LayerInfoTests
         byte[] delta = new DdPacket(true, true, 12, 2).Build(9);
         byte[] vp8 = [0x90, 0x20, 0xA0, 0x01];
         byte[] vp9 = [0xE8, 0x05, 0x50, 0x00, 0x00];
-        Run();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        int sum = Run();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.True(sum > 0);
-
-        int Run()
+        int sum = 0;
+        long allocated = AllocationProbe.Measure(i =>
         {
-            int s = 0;
-            for (int i = 0; i < 5000; i++)
-            {
-                LayerInfo.TryRead(CodecKind.Av1, vp8, false, i % 100 == 0 ? key : delta, ctx, out LayerInfo a);
-                LayerInfo.TryRead(CodecKind.Vp8, vp8, false, default, null, out LayerInfo b);
-                LayerInfo.TryRead(CodecKind.Vp9, vp9, false, default, null, out LayerInfo c);
-                s += a.SpatialLayer + b.TemporalLayer + c.TemporalLayer + (a.IsSwitchPointFor(2, 1) ? 1 : 0);
-            }
-            return s;
-        }
+            LayerInfo.TryRead(CodecKind.Av1, vp8, false, i % 100 == 0 ? key : delta, ctx, out LayerInfo a);
+            LayerInfo.TryRead(CodecKind.Vp8, vp8, false, default, null, out LayerInfo b);
+            LayerInfo.TryRead(CodecKind.Vp9, vp9, false, default, null, out LayerInfo c);
+            sum += a.SpatialLayer + b.TemporalLayer + c.TemporalLayer + (a.IsSwitchPointFor(2, 1) ? 1 : 0);
+        });
+        Assert.Equal(0, allocated);
+        Assert.True(sum > 0);
     }
 
     private static IEnumerable<(int, int)> Pairs(string list) =>
