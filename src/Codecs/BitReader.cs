@@ -49,6 +49,17 @@ internal ref struct BitReader
         return true;
     }
 
+    /// <summary>Advances past <paramref name="count"/> bits; false (position unchanged) when fewer are left.</summary>
+    public bool TrySkip(int count)
+    {
+        if (count < 0 || count > RemainingBits)
+        {
+            return false;
+        }
+        _position += count;
+        return true;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadBit(out bool bit)
     {

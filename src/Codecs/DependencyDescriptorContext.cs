@@ -56,15 +56,15 @@ internal sealed class DependencyDescriptorContext
         {
             return false;
         }
-        var reader = new BitReader(extension);
-        reader.TryRead(1, out uint sof);
-        reader.TryRead(1, out uint eof);
-        reader.TryRead(6, out uint templateId);
-        reader.TryRead(16, out uint frameNumber);
-        d.StartOfFrame = sof != 0;
-        d.EndOfFrame = eof != 0;
+        // Mandatory fields: start(1) end(1) template id(6) frame number(16), byte aligned.
+        byte first = extension[0];
+        uint templateId = (uint)(first & 0x3F);
+        d.StartOfFrame = (first & 0x80) != 0;
+        d.EndOfFrame = (first & 0x40) != 0;
         d.FrameDependencyTemplateId = (byte)templateId;
-        d.FrameNumber = (ushort)frameNumber;
+        d.FrameNumber = (ushort)((extension[1] << 8) | extension[2]);
+        var reader = new BitReader(extension);
+        reader.TrySkip(MandatoryLength * 8);
 
         DependencyStructure? structure = Structure;
         uint active = ActiveDecodeTargets;
