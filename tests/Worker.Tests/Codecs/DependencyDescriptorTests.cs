@@ -56,6 +56,27 @@ public sealed class DependencyDescriptorTests
         Assert.Equal(6, r2.Position);
     }
 
+    [Fact]
+    public void BitWriter_WritesMsbFirst_ClearsAndCopiesUnaligned()
+    {
+        var buffer = new byte[] { 0xFF, 0xFF, 0xFF, 0xFF };
+        var w = new BitWriter(buffer.AsSpan(0, 3));
+        Assert.True(w.TryWrite(3, 0b101));
+        Assert.True(w.TryWrite(10, 0b11_0000_0001));
+        Assert.Equal(13, w.Position);
+        Assert.Equal(2, w.ByteLength);
+        // Bytes entered are cleared first: the low 3 bits of byte 1 are zero padding.
+        Assert.Equal(new byte[] { 0b1011_1000, 0b0000_1000, 0xFF, 0xFF }, buffer);
+        Assert.False(w.TryWrite(12, 0)); // 11 bits of room left
+        Assert.Equal(13, w.Position);
+        Assert.True(w.TryCopy([0b0011_0110, 0b1000_0000], 2, 7)); // bits 2..8: 1101101
+        Assert.Equal(20, w.Position);
+        Assert.Equal(new byte[] { 0b1011_1000, 0b0000_1110, 0b1101_0000, 0xFF }, buffer);
+        Assert.False(w.TryCopy([0x00], 4, 5)); // past the source
+        Assert.False(w.TryCopy([0x00, 0x00], 0, 5)); // past the room
+        Assert.True(w.TryCopy([0x00], 8, 0));
+    }
+
     // ---------------------------------------------------------------- parsing
 
     [Fact]
