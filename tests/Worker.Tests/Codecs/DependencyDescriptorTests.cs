@@ -575,14 +575,20 @@ public sealed class DependencyDescriptorTests
                 byte[] bad = RandomPacket(rng, st, withStructure: rng.Next(2) == 0).Build(st.DtCnt);
                 bad[rng.Next(bad.Length)] ^= (byte)(1 << rng.Next(8));
                 int cut = rng.Next(bad.Length + 1);
+                DependencyStructure before = ctx.Structure!;
+                int beforeTemplates = before.TemplateCount;
+                uint beforeActive = ctx.ActiveDecodeTargets;
                 if (ctx.TryParse(bad.AsSpan(0, cut), out DependencyDescriptor d))
                 {
                     Assert.InRange(d.TemplateIndex, 0, ctx.Structure!.TemplateCount - 1);
                     DependencyDescriptorWriter.Write(bad.AsSpan(0, cut), d, 1, buffer);
                 }
-                else if (ctx.Structure != null)
+                else
                 {
-                    Assert.True(ctx.Structure.TemplateCount > 0);
+                    // A rejected packet changes nothing: same structure, same active targets.
+                    Assert.Same(before, ctx.Structure);
+                    Assert.Equal(beforeTemplates, ctx.Structure!.TemplateCount);
+                    Assert.Equal(beforeActive, ctx.ActiveDecodeTargets);
                 }
             }
             Assert.True(templateCount > 0);
