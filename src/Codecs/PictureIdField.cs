@@ -27,4 +27,21 @@ internal static class PictureIdField
         pictureId = (ushort)(((b & 0x7F) << 8) | payload[offset++]);
         return true;
     }
+
+    /// <summary>
+    /// Writes <paramref name="pictureId"/> over a field of <paramref name="bits"/> (7 or 15; 0 = no
+    /// field, nothing written) at offset, keeping its width: a 7-bit field keeps the low 7 bits.
+    /// </summary>
+    public static void Write(Span<byte> payload, int offset, byte bits, ushort pictureId)
+    {
+        if (bits == 15)
+        {
+            payload[offset] = (byte)(0x80 | ((pictureId >> 8) & 0x7F));
+            payload[offset + 1] = (byte)pictureId;
+        }
+        else if (bits == 7)
+        {
+            payload[offset] = (byte)(pictureId & 0x7F);
+        }
+    }
 }

@@ -33,6 +33,47 @@ public sealed class CodecPayloadTests
         Assert.False(OpusPayloadDescriptor.IsDtxPacket(payload));
     }
 
+    [Theory]
+    // Lengths RFC 6716 3.4 calls malformed but the reference worker accepts as audio (not DTX):
+    // code 1 with an odd N-1 (R3), code 2 whose first frame length overruns (R4). Dropping them as
+    // DTX would change what a receiver gets, so they stay packets to forward.
+    [InlineData(new byte[] { 0x79, 0x00 }, 1)]
+    [InlineData(new byte[] { 0x7A, 0x05, 0x00 }, 2)]
+    // Only the TOC's c bits decide: a SILK-only 10 ms config (0) and a CELT 20 ms config (31) alike.
+    [InlineData(new byte[] { 0x00, 0xAA }, 0)]
+    [InlineData(new byte[] { 0xF8, 0xAA }, 0)]
+    public void Opus_NonDtxEdgeCases_MatchReference(byte[] payload, int code)
+    {
+        Assert.True(OpusPayloadDescriptor.TryParse(payload, out OpusPayloadDescriptor d));
+        Assert.Equal(code, d.Code);
+        Assert.False(d.IsDtx);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x00 })] // config 0 (SILK NB 10 ms), code 0, TOC only
+    [InlineData(new byte[] { 0xFD })] // config 31, stereo, code 1, TOC only
+    [InlineData(new byte[] { 0xFE, 0x00 })] // config 31, stereo, code 2, two empty frames
+    public void Opus_DtxWhateverTheConfig(byte[] payload)
+    {
+        Assert.True(OpusPayloadDescriptor.IsDtxPacket(payload));
+    }
+
+    [Fact]
+    public void Opus_Fuzz_DtxOnlyForTocOnlyOrTwoEmptyFrames()
+    {
+        var rng = new Random(17);
+        for (int i = 0; i < 20000; i++)
+        {
+            var payload = new byte[rng.Next(0, 6)];
+            rng.NextBytes(payload);
+            bool ok = OpusPayloadDescriptor.TryParse(payload, out OpusPayloadDescriptor d);
+            int code = payload.Length > 0 ? payload[0] & 3 : -1;
+            Assert.Equal(payload.Length > 1 || code is 0 or 1, ok);
+            bool dtx = (code is 0 or 1 && payload.Length == 1) || (code == 2 && payload.Length == 2);
+            Assert.Equal(dtx, ok && d.IsDtx);
+        }
+    }
+
     [Fact]
     public void Opus_StereoFlag()
     {
@@ -80,7 +121,8 @@ public sealed class CodecPayloadTests
     public void Vp9_NonFlexibleKeyFrame()
     {
         // I=1 P=0 L=1 F=0 B=1 E=0 V=1 | M=1 picture id 0x0ABC | TID=0 U=0 SID=0 D=0 | TL0PICIDX 9
-        byte[] payload = [0xAA, 0x8A, 0xBC, 0x00, 0x09, 0xFF];
+        // | SS: N_S=0 Y=0 G=0 | frame data
+        byte[] payload = [0xAA, 0x8A, 0xBC, 0x00, 0x09, 0x00, 0xFF];
         Assert.True(Vp9PayloadDescriptor.TryParse(payload, out Vp9PayloadDescriptor d));
         Assert.Equal(15, d.PictureIdBits);
         Assert.Equal(0x0ABC, d.PictureId);
