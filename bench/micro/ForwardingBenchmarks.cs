@@ -70,13 +70,13 @@ public unsafe class ForwardingBenchmarks
         _ts += 3000;
     }
 
-    private PacketLayers Read() => PacketLayers.TryRead(CodecKind.Vp8, _packet, out PacketLayers l) ? l : PacketLayers.None;
+    private LayerInfo Read() => LayerInfo.TryRead(CodecKind.Vp8, _packet.Payload, _packet.Marker, default, null, out LayerInfo l) ? l : LayerInfo.None;
 
     [Benchmark]
     public bool ReadLayers()
     {
         Next();
-        return PacketLayers.TryRead(CodecKind.Vp8, _packet, out _);
+        return LayerInfo.TryRead(CodecKind.Vp8, _packet.Payload, _packet.Marker, default, null, out _);
     }
 
     [Benchmark]

@@ -37,6 +37,9 @@ internal readonly struct LayerInfo
     private readonly ulong _dtis;
     private readonly DependencyStructure? _structure;
 
+    /// <summary>Audio, and a payload nothing is known of: one layer, whole frames, no key frame.</summary>
+    public static readonly LayerInfo None = new(Source.None, 0, 0, false, true, true, false, false);
+
     private LayerInfo(Source source, byte spatial, byte temporal, bool keyFrame, bool start, bool end, bool hasLayers,
         bool layerSync, bool interPicturePredicted = false, ulong dtis = 0, DependencyStructure? structure = null)
     {

@@ -511,7 +511,7 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
     /// A packet of the producer (already in router form): the forwarder of this consumer's type
     /// decides whether and how it goes out.
     /// </summary>
-    public void SendRtpPacket(RtpPacket packet, in PacketLayers layers)
+    public void SendRtpPacket(RtpPacket packet, in LayerInfo layers)
     {
         if (!IsActive || !_supportedPayloadTypes[packet.PayloadType & 0x7F])
             return;

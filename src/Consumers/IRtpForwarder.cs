@@ -38,7 +38,7 @@ internal interface IForwarderHost
 internal interface IRtpForwarder
 {
     /// <summary>A packet of consumable encoding <paramref name="encoding"/>, while the consumer is active.</summary>
-    bool OnPacket(RtpPacket packet, in PacketLayers layers, int encoding, long nowUs, out ForwardedPacket output);
+    bool OnPacket(RtpPacket packet, in LayerInfo layers, int encoding, long nowUs, out ForwardedPacket output);
 
     /// <summary>Start, resume, producer resume: the next packets re-synchronise (key frame for video).</summary>
     void Restart();

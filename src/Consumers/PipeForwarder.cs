@@ -38,7 +38,7 @@ internal sealed class PipeForwarder : IRtpForwarder
 
     public void OnProducerScore(int encoding, byte score) { }
 
-    public bool OnPacket(RtpPacket packet, in PacketLayers layers, int encoding, long nowUs, out ForwardedPacket output)
+    public bool OnPacket(RtpPacket packet, in LayerInfo layers, int encoding, long nowUs, out ForwardedPacket output)
     {
         output = default;
         if ((uint)encoding >= (uint)_seq.Length)

@@ -38,7 +38,7 @@ internal sealed class SimpleForwarder : IRtpForwarder
 
     public void OnProducerScore(int encoding, byte score) { }
 
-    public bool OnPacket(RtpPacket packet, in PacketLayers layers, int encoding, long nowUs, out ForwardedPacket output)
+    public bool OnPacket(RtpPacket packet, in LayerInfo layers, int encoding, long nowUs, out ForwardedPacket output)
     {
         output = default;
         ushort seq = packet.SequenceNumber;

@@ -79,7 +79,7 @@ internal sealed class SimulcastForwarder : IRtpForwarder
         }
     }
 
-    public bool OnPacket(RtpPacket packet, in PacketLayers layers, int encoding, long nowUs, out ForwardedPacket output)
+    public bool OnPacket(RtpPacket packet, in LayerInfo layers, int encoding, long nowUs, out ForwardedPacket output)
     {
         output = default;
         ushort seq = packet.SequenceNumber;

@@ -1,3 +1,4 @@
+using System;
 using Mediasoup.Codecs;
 
 namespace Mediasoup.Consumers;
@@ -22,17 +23,19 @@ internal sealed class SpatialLayerFilter
     /// <summary>True when stepping up needs a key frame the producer has to be asked for.</summary>
     public bool WantsKeyFrame => Current < 0 || Current < Target;
 
-    public bool Accept(in PacketLayers layers, out bool changed)
+    /// <summary>Whether to forward the packet; <paramref name="temporalTarget"/> is the temporal
+    /// layer the consumer heads for (a spatial switching point must serve it).</summary>
+    public bool Accept(in LayerInfo layers, short temporalTarget, out bool changed)
     {
         short before = Current;
-        short layer = layers.Spatial;
+        short layer = layers.SpatialLayer;
         if (layers.IsKeyFrame && layer == 0 && layers.StartOfFrame)
             Current = Target; // a key picture: every layer of it can be decoded
         else if (Current > Target && layer == 0 && layers.StartOfFrame)
             Current = Target; // a new picture begins: drop the upper layers from here
-        else if (layer > Current && layer <= Target && layers.SpatialSwitchPoint && layers.StartOfFrame
-            && (layer == Current + 1 || (Current < 0 && layer == 0)))
-            Current = layer;
+        else if (Current >= 0 && layer == Current + 1 && layer <= Target && layers.StartOfFrame
+                 && layers.IsSwitchPointFor(layer, Math.Max(temporalTarget, layers.TemporalLayer)))
+            Current = layer; // one layer up, at a frame of it that needs nothing the receiver lacks
         changed = Current != before;
         return Current >= 0 && layer <= Current;
     }

@@ -86,7 +86,7 @@ internal sealed class SvcForwarder : IRtpForwarder
         _host.RequestKeyFrame(0);
     }
 
-    public bool OnPacket(RtpPacket packet, in PacketLayers layers, int encoding, long nowUs, out ForwardedPacket output)
+    public bool OnPacket(RtpPacket packet, in LayerInfo layers, int encoding, long nowUs, out ForwardedPacket output)
     {
         output = default;
         if (encoding != 0)
@@ -97,7 +97,7 @@ internal sealed class SvcForwarder : IRtpForwarder
             return false;
 
         short spatialBefore = _spatial.Current;
-        bool forward = _spatial.Accept(layers, out _);
+        bool forward = _spatial.Accept(layers, _temporal.Target, out _);
         if (_syncRequired)
         {
             if (!forward)
@@ -113,7 +113,7 @@ internal sealed class SvcForwarder : IRtpForwarder
             _out.Restart(seq);
             _temporal.StartAtKeyFrame();
         }
-        else if (_spatial.WantsKeyFrame && !_keyFrameRequested && layers.Spatial > _spatial.Current)
+        else if (_spatial.WantsKeyFrame && !_keyFrameRequested && layers.SpatialLayer > _spatial.Current)
         {
             // Packets of a wanted layer flow, but nothing to switch up at yet.
             AskForKeyFrame();
@@ -133,7 +133,7 @@ internal sealed class SvcForwarder : IRtpForwarder
         if (layers.HasLayers && _maxSpatial > 0)
         {
             // The picture ends, for this receiver, with the highest layer it gets.
-            rewrite = rewrite.WithMarker(layers.EndOfFrame && layers.Spatial == _spatial.Current);
+            rewrite = rewrite.WithMarker(layers.EndOfFrame && layers.SpatialLayer == _spatial.Current);
         }
         output.Payload = rewrite;
         output.SequenceNumber = outSeq;

@@ -25,7 +25,7 @@ internal sealed class TemporalLayerFilter
     public void Reset() => Current = -1;
 
     /// <summary>Whether to forward the packet; <paramref name="changed"/> when Current moved.</summary>
-    public bool Accept(in PacketLayers layers, out bool changed)
+    public bool Accept(in LayerInfo layers, out bool changed)
     {
         changed = false;
         short before = Current;
@@ -43,10 +43,12 @@ internal sealed class TemporalLayerFilter
             Current = Target;
         else if (Current > Target && layers.StartOfFrame)
             Current = Target;
-        else if (layers.Temporal > Current && layers.Temporal <= Target && layers.StartOfFrame && layers.TemporalSwitchPoint
-                 && (Current >= 0 || layers.Temporal == 0))
-            Current = layers.Temporal;
+        else if (Current >= 0 && layers.TemporalLayer > Current && layers.TemporalLayer <= Target && layers.StartOfFrame
+                 && layers.IsSwitchPointFor(layers.SpatialLayer, layers.TemporalLayer))
+            Current = layers.TemporalLayer;
+        else if (Current < 0 && layers.TemporalLayer == 0 && layers.StartOfFrame)
+            Current = 0; // the base layer depends on nothing above it
         changed = Current != before;
-        return Current >= 0 && layers.Temporal <= Current;
+        return Current >= 0 && layers.TemporalLayer <= Current;
     }
 }

@@ -159,9 +159,9 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
     /// SSRC, payload type and the header extension block to the router's values, in place.
     /// Returns true when the packet is to be forwarded to consumers.
     /// </summary>
-    public bool ReceiveRtpPacket(RtpPacket packet, out PacketLayers layers)
+    public bool ReceiveRtpPacket(RtpPacket packet, out LayerInfo layers)
     {
-        layers = PacketLayers.None;
+        layers = LayerInfo.None;
         packet.ExtensionIds = _extIds;
         uint ssrc = packet.Ssrc;
         ProducerStream? stream = null;
@@ -252,12 +252,20 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
         return RewriteExtensions(packet);
     }
 
-    private static RtpPacketInfo Info(RtpPacket p, in PacketLayers l) =>
-        new(p.SequenceNumber, p.Timestamp, p.Length, p.PayloadLength, l.Spatial, l.Temporal);
+    private static RtpPacketInfo Info(RtpPacket p, in LayerInfo l) =>
+        new(p.SequenceNumber, p.Timestamp, p.Length, p.PayloadLength, l.SpatialLayer, l.TemporalLayer);
 
     // Once per packet: every consumer's forwarder and the layer counters use the result.
-    private PacketLayers ReadLayers(ProducerStream stream, RtpPacket packet) =>
-        Kind == MediaKind.Video && PacketLayers.TryRead(stream.CodecKind, packet, out PacketLayers l) ? l : PacketLayers.None;
+    private LayerInfo ReadLayers(ProducerStream stream, RtpPacket packet)
+    {
+        if (Kind != MediaKind.Video)
+            return LayerInfo.None;
+        ReadOnlySpan<byte> dd = default;
+        if (stream.DependencyDescriptor != null && packet.TryGetDependencyDescriptor(out Span<byte> value))
+            dd = value;
+        return LayerInfo.TryRead(stream.CodecKind, packet.Payload, packet.Marker, dd, stream.DependencyDescriptor, out LayerInfo l)
+            ? l : LayerInfo.None;
+    }
 
     private void HandleNackResult(ProducerStream stream, NackResult result, ReadOnlySpan<ushort> list)
     {
@@ -491,6 +499,9 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
             UsePli = options.UsePli,
             UseFir = options.UseFir,
         };
+        // AV1/H264 layers come from the dependency descriptor, when the sender includes it.
+        if (_extIds.DependencyDescriptor != 0 && stream.CodecKind is CodecKind.Av1 or CodecKind.H264)
+            stream.DependencyDescriptor = new DependencyDescriptorContext();
         if (rtxCodec != null)
             stream.Stats.EnableRtx();
         _streams[index] = stream;

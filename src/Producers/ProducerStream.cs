@@ -21,6 +21,8 @@ internal sealed class ProducerStream
     public string Rid = "";
     public bool UsePli;
     public bool UseFir;
+    /// <summary>The stream's dependency descriptor state (template structure), when it carries one.</summary>
+    public DependencyDescriptorContext? DependencyDescriptor;
 
     public byte Score => Stats.Score;
 

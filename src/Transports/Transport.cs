@@ -735,7 +735,7 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
             RtpPacketsDiscarded++;
             return;
         }
-        if (!producer.ReceiveRtpPacket(packet, out Codecs.PacketLayers layers))
+        if (!producer.ReceiveRtpPacket(packet, out Codecs.LayerInfo layers))
             return;
         List<Consumer> consumers = producer.Consumers;
         try

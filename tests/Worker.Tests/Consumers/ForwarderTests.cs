@@ -59,11 +59,11 @@ public sealed class ForwarderTests
     private static bool Feed(IRtpForwarder f, RtpPacket p, int encoding, long nowUs, out ForwardedPacket fwd) =>
         f.OnPacket(p, Layers(p), encoding, nowUs, out fwd);
 
-    private static PacketLayers Layers(RtpPacket p)
+    private static LayerInfo Layers(RtpPacket p)
     {
         // Payload type 100 carries Opus, 98 VP9, everything else VP8 in these tests.
         CodecKind kind = p.PayloadType switch { 100 => CodecKind.Opus, 98 => CodecKind.Vp9, _ => CodecKind.Vp8 };
-        return kind == CodecKind.Opus ? PacketLayers.None : PacketLayers.TryRead(kind, p, out PacketLayers l) ? l : PacketLayers.None;
+        return kind != CodecKind.Opus && LayerInfo.TryRead(kind, p.Payload, p.Marker, default, null, out LayerInfo l) ? l : LayerInfo.None;
     }
 
     private static Sent Read(RtpPacket original, in ForwardedPacket f)
