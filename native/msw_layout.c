@@ -18,6 +18,7 @@
 #include <openssl/ssl.h>
 #include <srtp2/srtp.h>
 #include <stddef.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
@@ -54,6 +55,8 @@ static const msw_layout_entry entries[] = {
 	OFF(struct rusage, ru_nivcsw),
 	SIZE(struct statx), OFF(struct statx, stx_mode),
 	SIZE(struct linger), OFF(struct linger, l_onoff), OFF(struct linger, l_linger),
+	SIZE(struct pollfd), OFF(struct pollfd, fd), OFF(struct pollfd, events), OFF(struct pollfd, revents),
+	VALUE(POLLIN), VALUE(POLLERR), VALUE(POLLHUP),
 
 	/* libc constants the C# declares by value */
 	VALUE(EINTR), VALUE(EAGAIN), VALUE(EBADF), VALUE(EADDRINUSE), VALUE(EINPROGRESS),

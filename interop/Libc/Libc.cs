@@ -112,6 +112,26 @@ internal static unsafe partial class Libc
     [LibraryImport(Libraries.C, EntryPoint = "signal", SetLastError = true)]
     public static partial nint Signal(int signum, nint handler);
 
+    /// <summary>_exit: ends the process at once, without running anything of the runtime's.</summary>
+    [LibraryImport(Libraries.C, EntryPoint = "_exit")]
+    public static partial void Exit(int status);
+
+    // ---- poll (the shutdown watchdog's thread) ----
+    public const short POLLIN = 0x001;
+    public const short POLLERR = 0x008;
+    public const short POLLHUP = 0x010;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short REvents;
+    }
+
+    [LibraryImport(Libraries.C, EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(PollFd* fds, nuint count, int timeoutMs);
+
     // ---- resource usage ----
     public const int RUSAGE_SELF = 0;
 

@@ -98,6 +98,15 @@ internal static unsafe class InteropLayouts
         Add("struct linger.l_onoff", D(&lg, &lg.OnOff));
         Add("struct linger.l_linger", D(&lg, &lg.Seconds));
 
+        Libc.PollFd pfd;
+        Add("struct pollfd", sizeof(Libc.PollFd));
+        Add("struct pollfd.fd", D(&pfd, &pfd.Fd));
+        Add("struct pollfd.events", D(&pfd, &pfd.Events));
+        Add("struct pollfd.revents", D(&pfd, &pfd.REvents));
+        Add("POLLIN", Libc.POLLIN);
+        Add("POLLERR", Libc.POLLERR);
+        Add("POLLHUP", Libc.POLLHUP);
+
         Add("EINTR", Libc.EINTR);
         Add("EAGAIN", Libc.EAGAIN);
         Add("EWOULDBLOCK", UsrSctp.EWOULDBLOCK);
