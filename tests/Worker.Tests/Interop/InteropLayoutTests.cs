@@ -1,7 +1,7 @@
 using Mediasoup.InteropCheck;
 using Xunit;
 
-namespace Mediasoup.Tests.Interop;
+namespace Mediasoup.Tests.InteropLayout;
 
 /// <summary>The interop check on this machine's architecture (x64): the C# declarations
 /// against the shim's C layout table, and the kernel round trips. build.sh runs the same

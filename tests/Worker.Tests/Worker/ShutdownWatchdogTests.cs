@@ -3,7 +3,7 @@ using Mediasoup.Interop.Libc;
 using Mediasoup.Worker;
 using Xunit;
 
-namespace Mediasoup.Tests.Worker;
+namespace Mediasoup.Tests.WorkerShutdown;
 
 /// <summary>The watchdog ends a process whose loop is stuck: here no loop runs at all, which
 /// is the stuck case; the expire action records the exit status instead of calling _exit.</summary>
