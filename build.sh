@@ -272,7 +272,7 @@ cmd_test() {
   log "end to end: real VP8/Opus through the worker (GStreamer), plain and SRTP"
   local e2e_ok=0 e2e_fail=0
   for run in "e2e/plain-media.mjs" "e2e/plain-media.mjs --srtp" "e2e/rtcp-roundtrip.mjs" "e2e/srtp-feedback.mjs" "e2e/ice-binding.mjs" "e2e/audio-observers.mjs" \
-             "browser/webrtc.mjs"; do
+             "e2e/budgets.mjs" "browser/webrtc.mjs"; do
     # shellcheck disable=SC2086 # the run's own arguments
     if "$NODE_BIN" "$ROOT/tests/"$run --worker "$OUT/mediasoup-worker"; then
       e2e_ok=$((e2e_ok + 1))
@@ -295,15 +295,83 @@ cmd_test() {
     cp=0 cf=0 cs=0 reg=1
   fi
   echo "unit: $up passed, $uf failed; channel fuzz: $([ $fuzz_ok = 1 ] && echo survived || echo FAILED); media e2e: $e2e_ok passed, $e2e_fail failed; conformance: $cp passed, $cf not passing ($reg of them in the ratchet)"
-  echo "$((up + cp + fuzz_ok + e2e_ok)) passed, $((uf + reg + 1 - fuzz_ok + e2e_fail)) failed, $((cf - reg + cs)) skipped"
+  local tp=$((up + cp + fuzz_ok + e2e_ok)) tf=$((uf + reg + 1 - fuzz_ok + e2e_fail)) ts=$((cf - reg + cs))
+  if arm64_gate; then
+    ARM64_COUNTS="0 0 0"
+    cmd_test_arm64 || rc=1
+    local ap af as
+    read -r ap af as <<<"$ARM64_COUNTS"
+    tp=$((tp + ap)) tf=$((tf + af)) ts=$((ts + as))
+  else
+    log "arm64 stage skipped (runs when CI=true or MSW_TEST_ARM64=1)"
+  fi
+  echo "$tp passed, $tf failed, $ts skipped"
   return $rc
 }
 
+# The arm64 stage of the tests: on by default in CI, opt-in elsewhere (it installs the cross
+# toolchain and takes ~15 min on 2 cores, most of it mediasoup's jest suite under qemu).
+arm64_gate() {
+  case "${MSW_TEST_ARM64:-}" in
+    1) return 0 ;;
+    0) return 1 ;;
+  esac
+  [ "${CI:-}" = true ]
+}
+
+# linux-arm64 under qemu-user: the interop check (layouts + kernel round trips), the GStreamer
+# media e2e (plain and SRTP), the budgets, and mediasoup's whole jest suite with its per-test
+# timeouts scaled for emulation. Only the epoll loop is tested: qemu-user has no io_uring.
+# Sets ARM64_COUNTS to "passed failed skipped".
+cmd_test_arm64() {
+  local rc=0 wrapper="$ROOT/tests/emulation/mediasoup-worker-arm64" results="$ROOT/tests/conformance/results-arm64"
+  step_cross_deps
+  step_sysroot_arm64
+  step_native linux-arm64
+  step_publish linux-arm64
+  step_interop_check linux-arm64
+  mkdir -p "$results"
+  local ok=0 fail=0
+  log "arm64 under qemu: interop check (layouts against the C compiler, kernel round trips)"
+  if MSW_ARM64_BIN="$ROOT/obj/interop-check/linux-arm64/Mediasoup.InteropCheck" "$wrapper"; then
+    ok=$((ok + 1)); else fail=$((fail + 1)); rc=1; fi
+  log "arm64 under qemu: media e2e (GStreamer, plain and SRTP) and budgets"
+  local run
+  for run in "e2e/plain-media.mjs" "e2e/plain-media.mjs --srtp" \
+             "e2e/budgets.mjs --arch arm64 --binary $(out_for linux-arm64)/mediasoup-worker"; do
+    # shellcheck disable=SC2086 # the run's own arguments
+    if "$NODE_BIN" "$ROOT/tests/"$run --worker "$wrapper"; then
+      ok=$((ok + 1)); else fail=$((fail + 1)); rc=1; fi
+  done
+  log "arm64 under qemu: mediasoup's jest suite (per-test timeouts x15 for emulation)"
+  rm -f "$results/summary.json"
+  "$NODE_BIN" "$ROOT/tests/conformance/run.mjs" --worker "$wrapper" --timeout-scale 15 \
+    --timeout-seconds 1500 --json-out "$results" || rc=1
+  local cp=0 cf=0 cs=0 reg=1
+  if [ -f "$results/summary.json" ]; then
+    read -r cp cf cs reg < <("$NODE_BIN" -e 'const s=require(process.argv[1]);console.log(s.passed,s.failed,s.skipped,s.ratchetRegressions)' "$results/summary.json")
+  fi
+  echo "arm64 (qemu): interop check + media e2e + budgets: $ok passed, $fail failed; conformance: $cp passed, $cf not passing ($reg of them in the ratchet)"
+  ARM64_COUNTS="$((ok + cp)) $((fail + reg)) $((cf - reg + cs))"
+  return $rc
+}
+
+case "$RID:${1:-build}" in linux-arm64:run|linux-arm64:bench) echo "--rid linux-arm64 supports build, test and deps" >&2; exit 2 ;; esac
 case "${1:-build}" in
   build) build_all ;;
   run) build_all; MEDIASOUP_WORKER_BIN="$OUT/mediasoup-worker" "$NODE_BIN" "$HOST_DIR/demo.mjs" ;;
-  test) build_all; step_test_deps; step_browser_deps; cmd_test ;;
+  test)
+    if [ "$RID" = linux-arm64 ]; then
+      # The arm64 stage alone (the host, the media tools and the x64 deps still come from here).
+      step_system_deps; step_npm_deps; step_flatbuffers; step_test_deps
+      ARM64_COUNTS="0 0 0"; rc=0; cmd_test_arm64 || rc=1
+      read -r ap af as <<<"$ARM64_COUNTS"; echo "$ap passed, $af failed, $as skipped"; exit $rc
+    fi
+    build_all; step_test_deps; step_browser_deps; cmd_test ;;
   bench) build_all; shift; "$ROOT/bench/run.sh" "$@" ;;
-  deps) step_system_deps; step_npm_deps; step_flatbuffers; step_native ;;
+  deps)
+    step_system_deps; step_npm_deps; step_flatbuffers
+    [ "$RID" = linux-arm64 ] && { step_cross_deps; step_sysroot_arm64; }
+    step_native ;;
   *) echo "usage: $0 [build|run|test|bench|deps]" >&2; exit 2 ;;
 esac
