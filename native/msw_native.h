@@ -50,4 +50,15 @@ int msw_uring_submit(msw_uring* ring);
  * completions; fills at most max events. Returns the count or -errno. */
 int msw_uring_wait(msw_uring* ring, msw_uring_event* events, int max, int timeout_ms);
 
+/* The layout table (msw_layout.c): one named sizeof, offsetof or constant per entry, as the
+ * C compiler of this target sees it, for the interop layout check. */
+typedef struct msw_layout_entry
+{
+	const char* name;
+	int64_t value;
+} msw_layout_entry;
+
+int msw_layout_count(void);
+const msw_layout_entry* msw_layout_get(int index);
+
 #endif

@@ -68,8 +68,15 @@ internal static unsafe partial class Libc
     public const int EPOLL_CTL_MOD = 3;
     public const int EPOLL_CLOEXEC = O_CLOEXEC;
 
-    /// <summary>struct epoll_event is packed on x86-64 (12 bytes).</summary>
+    /// <summary>struct epoll_event: the kernel packs it on x86-64 only (12 bytes, data at 4);
+    /// on arm64 it has natural alignment (16 bytes, data at 8). NativeAOT compiles per RID, so
+    /// the layout is chosen at compile time (TARGET_ARM64 comes from Worker.csproj); the shim's
+    /// layout table (native/msw_layout.c) checks it on both.</summary>
+#if TARGET_ARM64
+    [StructLayout(LayoutKind.Sequential)]
+#else
     [StructLayout(LayoutKind.Sequential, Pack = 4)]
+#endif
     public struct EpollEvent
     {
         public uint Events;
@@ -104,6 +111,26 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Libraries.C, EntryPoint = "signal", SetLastError = true)]
     public static partial nint Signal(int signum, nint handler);
+
+    /// <summary>_exit: ends the process at once, without running anything of the runtime's.</summary>
+    [LibraryImport(Libraries.C, EntryPoint = "_exit")]
+    public static partial void Exit(int status);
+
+    // ---- poll (the shutdown watchdog's thread) ----
+    public const short POLLIN = 0x001;
+    public const short POLLERR = 0x008;
+    public const short POLLHUP = 0x010;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short REvents;
+    }
+
+    [LibraryImport(Libraries.C, EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(PollFd* fds, nuint count, int timeoutMs);
 
     // ---- resource usage ----
     public const int RUSAGE_SELF = 0;
@@ -157,6 +184,8 @@ internal static unsafe partial class Libc
     public const uint STATX_TYPE = 0x1;
     public const int S_IFMT = 0xF000;
     public const int S_IFREG = 0x8000;
+    public const int StatxSize = 256;       // sizeof(struct statx)
+    public const int StatxModeOffset = 28;  // stx_mode
 
     [LibraryImport(Libraries.C, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Statx(int dirFd, string path, int flags, uint mask, byte* statxBuf);
@@ -164,13 +193,13 @@ internal static unsafe partial class Libc
     /// <summary>The S_IFMT bits of path (symlinks followed, like stat); false when statx fails.</summary>
     public static bool TryGetFileType(string path, out int type)
     {
-        byte* buf = stackalloc byte[256]; // sizeof(struct statx)
+        byte* buf = stackalloc byte[StatxSize];
         if (Statx(AT_FDCWD, path, 0, STATX_TYPE, buf) != 0)
         {
             type = 0;
             return false;
         }
-        type = *(ushort*)(buf + 28) & S_IFMT; // stx_mode
+        type = *(ushort*)(buf + StatxModeOffset) & S_IFMT;
         return true;
     }
 }

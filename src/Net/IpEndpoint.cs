@@ -26,12 +26,20 @@ public unsafe struct IpEndpoint : IEquatable<IpEndpoint>
 
     public readonly bool IsIPv6 => Family == Sockets.AF_INET6;
 
-    public readonly int SockAddrLength => IsIPv6 ? 28 : 16;
+    /// <summary>Offsets and lengths of sockaddr_in / sockaddr_in6 (checked against the C headers
+    /// by the interop layout check).</summary>
+    internal const int PortOffset = 2;
+    internal const int V4AddressOffset = 4;
+    internal const int V6AddressOffset = 8;
+    internal const int V4Length = 16;
+    internal const int V6Length = 28;
+
+    public readonly int SockAddrLength => IsIPv6 ? V6Length : V4Length;
 
     public ushort Port
     {
-        readonly get => BinaryPrimitives.ReadUInt16BigEndian(Raw[2..]);
-        set => BinaryPrimitives.WriteUInt16BigEndian(RawMutable[2..], value);
+        readonly get => BinaryPrimitives.ReadUInt16BigEndian(Raw[PortOffset..]);
+        set => BinaryPrimitives.WriteUInt16BigEndian(RawMutable[PortOffset..], value);
     }
 
     [UnscopedRef]
@@ -42,7 +50,7 @@ public unsafe struct IpEndpoint : IEquatable<IpEndpoint>
 
     /// <summary>The address bytes (4 or 16).</summary>
     [UnscopedRef]
-    public readonly ReadOnlySpan<byte> AddressBytes => IsIPv6 ? Raw.Slice(8, 16) : Raw.Slice(4, 4);
+    public readonly ReadOnlySpan<byte> AddressBytes => IsIPv6 ? Raw.Slice(V6AddressOffset, 16) : Raw.Slice(V4AddressOffset, 4);
 
     /// <summary>Parses an IPv4 or IPv6 literal the way inet_pton does (strict: "123" is not
     /// an address). False when it is neither.</summary>
@@ -54,11 +62,11 @@ public unsafe struct IpEndpoint : IEquatable<IpEndpoint>
         Span<byte> raw = endpoint.RawMutable;
         fixed (byte* p = raw)
         {
-            if (Sockets.InetPton(Sockets.AF_INET, ip, p + 4) == 1)
+            if (Sockets.InetPton(Sockets.AF_INET, ip, p + V4AddressOffset) == 1)
             {
                 BinaryPrimitives.WriteUInt16LittleEndian(raw, Sockets.AF_INET);
             }
-            else if (Sockets.InetPton(Sockets.AF_INET6, ip, p + 8) == 1)
+            else if (Sockets.InetPton(Sockets.AF_INET6, ip, p + V6AddressOffset) == 1)
             {
                 BinaryPrimitives.WriteUInt16LittleEndian(raw, Sockets.AF_INET6);
             }
@@ -88,7 +96,7 @@ public unsafe struct IpEndpoint : IEquatable<IpEndpoint>
             fixed (byte* p = Raw)
             {
                 int family = Family;
-                void* src = family == Sockets.AF_INET6 ? p + 8 : p + 4;
+                void* src = family == Sockets.AF_INET6 ? p + V6AddressOffset : p + V4AddressOffset;
                 if (family != Sockets.AF_INET && family != Sockets.AF_INET6)
                     return "";
                 if (Sockets.InetNtop(family, src, buf, 64) == 0)

@@ -21,7 +21,9 @@ internal sealed unsafe class SignalWatcher : IIoHandler, IDisposable
     private readonly PosixSignalRegistration[] _registrations;
     private bool _disposed;
 
-    public SignalWatcher(EventLoop loop, Action<int> onSignal)
+    /// <param name="watchdog">Told of each SIGINT/SIGTERM from the signal thread, so the
+    /// process still ends if the loop never reads the pipe.</param>
+    public SignalWatcher(EventLoop loop, Action<int> onSignal, ShutdownWatchdog? watchdog = null)
     {
         _loop = loop;
         _onSignal = onSignal;
@@ -37,17 +39,18 @@ internal sealed unsafe class SignalWatcher : IIoHandler, IDisposable
         int writeFd = _writeFd;
         _registrations =
         [
-            PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => Forward(ctx, writeFd, Libc.SIGINT)),
-            PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => Forward(ctx, writeFd, Libc.SIGTERM)),
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => Forward(ctx, writeFd, Libc.SIGINT, watchdog)),
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => Forward(ctx, writeFd, Libc.SIGTERM, watchdog)),
         ];
         _watch = loop.Watch(_readFd, IoEvents.Readable, this);
     }
 
-    private static void Forward(PosixSignalContext ctx, int writeFd, int signum)
+    private static void Forward(PosixSignalContext ctx, int writeFd, int signum, ShutdownWatchdog? watchdog)
     {
         ctx.Cancel = true; // the loop decides what happens, not the runtime
         byte b = (byte)signum;
         Libc.Write(writeFd, &b, 1);
+        watchdog?.SignalReceived(signum);
     }
 
     public void OnIoReady(IoEvents events)

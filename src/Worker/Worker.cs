@@ -24,13 +24,13 @@ internal sealed unsafe class Worker : IChannelListener
     private SignalWatcher? _signals;
     private bool _closed;
 
-    public Worker(WorkerContext ctx, ChannelSocket socket, bool handleSignals)
+    public Worker(WorkerContext ctx, ChannelSocket socket, bool handleSignals, ShutdownWatchdog? watchdog = null)
     {
         _ctx = ctx;
         _socket = socket;
         _pid = Libc.GetPid();
         if (handleSignals)
-            _signals = new SignalWatcher(ctx.Loop, OnSignal);
+            _signals = new SignalWatcher(ctx.Loop, OnSignal, watchdog);
     }
 
     public bool IsClosed => _closed;

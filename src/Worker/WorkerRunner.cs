@@ -16,6 +16,10 @@ internal static class WorkerRunner
     public const int ExitSettingsError = 42;
     public const int ExitStartupError = 40;
 
+    /// <summary>How long a graceful close may take after SIGINT/SIGTERM or channel EOF before
+    /// the watchdog ends the process (the close flushes for up to 1 s).</summary>
+    private const int WatchdogGraceMs = 4000;
+
     /// <summary>Versions whose channel schema this worker speaks (3.27.0 and 3.27.1 are identical).</summary>
     private static readonly string[] SupportedHostVersions = ["3.27.0", "3.27.1"];
 
@@ -65,7 +69,10 @@ internal static class WorkerRunner
             // MEDIASOUP_WORKER_UDP_GSO=0: one message per datagram (for measurements and odd kernels).
             ctx.Net.UseGso = Environment.GetEnvironmentVariable("MEDIASOUP_WORKER_UDP_GSO")?.Trim() != "0";
             loop.SetUnhandledExceptionHandler(ex => logger.Error($"Worker | unexpected {ex.GetType().Name} in the event loop (ignored): {ex.Message}"));
-            var worker = new Worker(ctx, socket, handleSignals: executable);
+            // Executable mode: SIGINT/SIGTERM and the host closing the channel end the process
+            // even when the loop is stuck (graceful close first: the flush budget plus margin).
+            using ShutdownWatchdog? watchdog = executable ? new ShutdownWatchdog(writeFd, WatchdogGraceMs) : null;
+            var worker = new Worker(ctx, socket, handleSignals: executable, watchdog);
             worker.Start();
 
             logger.Debug(LogTags.Info, $"Worker | mediasoup-worker (C#) running [pid:{Environment.ProcessId}, host version:{version}, loop:{loop.BackendName}, udp:{ctx.Net.DatagramIoName}]");

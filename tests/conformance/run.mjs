@@ -5,6 +5,12 @@
 //
 //   node tests/conformance/run.mjs [--worker PATH] [--files test-Worker.js,test-Router.js]
 //                                  [--update-ratchet] [--timeout-seconds N] [--json-out DIR]
+//                                  [--timeout-scale N]
+//
+// --timeout-scale multiplies jest's per-test timeouts by N: the timeout each test passes to
+// test()/it() (mostly 2 s) through timeout-scale.cjs, and jest's 5 s default (hooks) through
+// --testTimeout. Only for a worker under emulation (qemu-user is ~15x slower); the native run
+// keeps the suite's own timeouts.
 //
 // Exit code 1 when a test listed in the ratchet did not pass, else 0. The last
 // line printed is always "N passed, N failed[, N skipped]" (CI parses it).
@@ -33,6 +39,7 @@ function realPath(p) {
 	}
 }
 const REPORTER = path.join(HERE, 'progress-reporter.cjs');
+const TIMEOUT_SCALE = path.join(HERE, 'timeout-scale.cjs');
 const RATCHET_FILE = path.join(HERE, 'ratchet.txt');
 const SEPARATOR = ' :: ';
 const MESSAGE_MAX = 200;
@@ -58,12 +65,17 @@ async function main() {
 			'update-ratchet': { type: 'boolean', default: false },
 			'timeout-seconds': { type: 'string', default: '180' },
 			'json-out': { type: 'string', default: path.join(HERE, 'results') },
+			'timeout-scale': { type: 'string' },
 		},
 	});
 
 	const worker = path.resolve(opts.worker);
 	const outDir = path.resolve(opts['json-out']);
 	const timeoutSeconds = Number(opts['timeout-seconds']);
+	const timeoutScale = opts['timeout-scale'] === undefined ? undefined : Number(opts['timeout-scale']);
+	if (timeoutScale !== undefined && !(timeoutScale >= 1)) {
+		throw new Error(`--timeout-scale must be a number >= 1, got "${opts['timeout-scale']}"`);
+	}
 
 	if (!(timeoutSeconds > 0)) {
 		throw new Error(`--timeout-seconds must be a positive number, got "${opts['timeout-seconds']}"`);
@@ -129,6 +141,7 @@ async function main() {
 			worker,
 			outDir,
 			timeoutSeconds,
+			timeoutScale,
 			ratchetNames: ratchetByFile.get(file) ?? [],
 		});
 
@@ -195,7 +208,7 @@ async function main() {
 
 // Runs one test file in its own jest process (own process group) and returns
 // Map<fullName, {status, message}> plus a note when the run itself went wrong.
-async function runFile(file, { worker, outDir, timeoutSeconds, ratchetNames }) {
+async function runFile(file, { worker, outDir, timeoutSeconds, timeoutScale, ratchetNames }) {
 	const jsonFile = path.join(outDir, `${file}.json`);
 	const progressFile = path.join(outDir, `${file}.progress.ndjson`);
 	const logFile = path.join(outDir, `${file}.log`);
@@ -214,6 +227,7 @@ async function runFile(file, { worker, outDir, timeoutSeconds, ratchetNames }) {
 		haste: { retainAllFiles: true },
 		watchman: false,
 		reporters: ['default', [REPORTER, { file: progressFile }]],
+		...(timeoutScale ? { setupFilesAfterEnv: [TIMEOUT_SCALE] } : {}),
 	};
 
 	const args = [
@@ -226,6 +240,7 @@ async function runFile(file, { worker, outDir, timeoutSeconds, ratchetNames }) {
 		'--forceExit',
 		'--json',
 		`--outputFile=${jsonFile}`,
+		...(timeoutScale ? [`--testTimeout=${Math.round(5000 * timeoutScale)}`] : []),
 		'--runTestsByPath',
 		path.join(TEST_DIR, file),
 	];
@@ -236,7 +251,12 @@ async function runFile(file, { worker, outDir, timeoutSeconds, ratchetNames }) {
 		// Own process group: lets us kill jest together with every worker it spawned.
 		detached: true,
 		stdio: ['ignore', log, log],
-		env: { ...process.env, MEDIASOUP_WORKER_BIN: worker, FORCE_COLOR: '0' },
+		env: {
+			...process.env,
+			MEDIASOUP_WORKER_BIN: worker,
+			FORCE_COLOR: '0',
+			...(timeoutScale ? { MSW_JEST_TIMEOUT_SCALE: String(timeoutScale) } : {}),
+		},
 	});
 
 	fs.closeSync(log);
