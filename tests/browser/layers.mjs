@@ -34,6 +34,8 @@ const router = await worker.createRouter({
     { kind: 'video', mimeType: 'video/VP8', clockRate: 90000 },
     { kind: 'video', mimeType: 'video/VP9', clockRate: 90000, parameters: { 'profile-id': 0 } },
     { kind: 'video', mimeType: 'video/AV1', clockRate: 90000 },
+    { kind: 'video', mimeType: 'video/H264', clockRate: 90000,
+      parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 } },
   ],
 });
 
@@ -154,6 +156,40 @@ const scenarios = {
         check(`VP8 simulcast: layers ${spatial}/${temporal}: ${widths[spatial]}px at the layer's frame rate, no gap over 1 s`,
           ok && width === widths[spatial] && fpsOk && m.longestGapMs < 1000,
           `current ${JSON.stringify(s.consumer.currentLayers)}, ${fmt(m, spatial)}`);
+      }
+    } finally {
+      await s.close();
+    }
+  },
+
+  async 'H264 simulcast'() {
+    const s = await session({
+      codec: 'video/H264', width: 960, height: 540,
+      encodings: [
+        { scaleResolutionDownBy: 4, maxBitrate: 100000 },
+        { scaleResolutionDownBy: 2, maxBitrate: 250000 },
+        { scaleResolutionDownBy: 1, maxBitrate: 600000 },
+      ],
+    });
+    try {
+      check('H264 simulcast: consumer is simulcast', s.consumer.type === 'simulcast', s.consumer.type);
+      const active = async () => (await s.producer.getStats()).filter((x) => x.score > 0).length;
+      let n = 0;
+      for (let i = 0; i < 150 && (n = await active()) < 3; i++) await sleep(100);
+      check('H264 simulcast: the browser sends all three encodings', n === 3, `${n} active`);
+      // Chromium sends H264 simulcast with temporal layers described by the dependency descriptor.
+      const mode = s.consumer.rtpParameters.encodings[0].scalabilityMode ?? 'L1T1';
+      const top = Number(/T(\d)/.exec(mode)?.[1] ?? 1) - 1;
+      check('H264 simulcast: consumer has temporal layers', top >= 1, mode);
+      const widths = [240, 480, 960];
+      for (const [spatial, temporal] of [[2, top], [0, top], [1, 0], [2, top]]) {
+        const ok = await s.switchTo(spatial, temporal);
+        const width = await s.waitForWidth(widths[spatial], 6000);
+        const m = await s.measure(2500);
+        const r = ratio(m, spatial);
+        const fpsOk = temporal === top ? r >= 0.8 : r > 0.15 && r < 0.4;
+        check(`H264 simulcast: layers ${spatial}/${temporal}: ${widths[spatial]}px at the layer's frame rate`,
+          ok && width === widths[spatial] && fpsOk, `current ${JSON.stringify(s.consumer.currentLayers)}, ${fmt(m, spatial)}`);
       }
     } finally {
       await s.close();
