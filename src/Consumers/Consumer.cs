@@ -521,7 +521,7 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
         if (encodingIdx < 0)
             return;
         if (_forwarder.OnPacket(packet, layers, encodingIdx, _ctx.Loop.NowUs, out ForwardedPacket fwd))
-            Forward(_sendStreams[fwd.Stream], packet, fwd, layers.IsKeyFrame);
+            Forward(_sendStreams[fwd.Stream], packet, fwd, layers.IsKeyFrame, CaptureAtUs(encodingIdx, packet.Timestamp));
     }
 
     // IForwarderHost
@@ -552,7 +552,7 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
         {
             if (_sendStreams[0].Stats is Rtp.Streams.SendStreamStats st)
             {
-                st.ResetScore(_ctx.Loop.NowMs);
+                st.ResetScore(Rtp.Streams.SendStreamStats.InitialScore, _ctx.Loop.NowMs);
                 Score = st.Score;
             }
             EmitScore();
@@ -561,21 +561,11 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
 
     bool IForwarderHost.TryGetSenderClock(int encoding, out long ntpUs, out uint rtpTimestamp)
     {
-        ntpUs = 0;
-        rtpTimestamp = 0;
-        if (_producer == null || (uint)encoding >= (uint)_consumableEncodings.Count)
-            return false;
-        uint mapped = _consumableEncodings[encoding].Ssrc;
-        foreach (ProducerStream? ps in _producer.Streams)
-        {
-            if (ps != null && ps.MappedSsrc == mapped && ps.Stats.HasSenderReport)
-            {
-                ntpUs = ps.Stats.LastSenderReportNtpUs;
-                rtpTimestamp = ps.Stats.LastSenderReportTs;
-                return true;
-            }
-        }
-        return false;
+        ProducerStream? ps = SourceStream(encoding);
+        bool known = ps != null && ps.Stats.HasSenderReport;
+        ntpUs = known ? ps!.Stats.LastSenderReportNtpUs : 0;
+        rtpTimestamp = known ? ps!.Stats.LastSenderReportTs : 0;
+        return known;
     }
 
     private void EmitLayersChange()
@@ -592,7 +582,36 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
     }
 
     // Sends packet as the forwarder placed it.
-    private void Forward(SendStreamParams stream, RtpPacket packet, in ForwardedPacket fwd, bool isKeyFrame)
+    /// <summary>
+    /// When the packet's media was captured, on our clock, from its sender's last report (the
+    /// report's RTP time arrived when it did): consumer sender reports then describe capture
+    /// times, so audio and video stay in sync for the receiver across simulcast switches and
+    /// forwarding delays. -1 before the sender's first report.
+    /// </summary>
+    private long CaptureAtUs(int encodingIdx, uint timestamp)
+    {
+        ProducerStream? ps = SourceStream(encodingIdx);
+        if (ps == null || !ps.Stats.HasSenderReport)
+            return -1;
+        uint clockRate = ps.Codec.ClockRate == 0 ? 90000 : ps.Codec.ClockRate;
+        long deltaUs = (long)(int)(timestamp - ps.Stats.LastSenderReportTs) * 1_000_000 / clockRate;
+        return ps.Stats.LastSenderReportReceivedAtUs + deltaUs;
+    }
+
+    private ProducerStream? SourceStream(int encodingIdx)
+    {
+        if (_producer == null || (uint)encodingIdx >= (uint)_consumableEncodings.Count)
+            return null;
+        uint mapped = _consumableEncodings[encodingIdx].Ssrc;
+        foreach (ProducerStream? ps in _producer.Streams)
+        {
+            if (ps != null && ps.MappedSsrc == mapped)
+                return ps;
+        }
+        return null;
+    }
+
+    private void Forward(SendStreamParams stream, RtpPacket packet, in ForwardedPacket fwd, bool isKeyFrame, long captureAtUs)
     {
         ushort seq = fwd.SequenceNumber;
         uint timestamp = fwd.Timestamp;
@@ -601,7 +620,7 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
         PacketsSent++;
         BytesSent += (ulong)packet.Length;
         long nowUs = _ctx.Loop.NowUs;
-        if (stream.Stats!.OnPacket(seq, timestamp, nowUs) == Rtp.Streams.SeqUpdateResult.Restarted)
+        if (stream.Stats!.OnPacket(seq, timestamp, nowUs, captureAtUs) == Rtp.Streams.SeqUpdateResult.Restarted)
             stream.Retransmission?.Clear();
         stream.Stats.CountSent(packet.Length, packet.PayloadLength, _ctx.Loop.NowMs);
         if (stream.Retransmission != null)

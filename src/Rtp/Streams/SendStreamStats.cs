@@ -35,9 +35,6 @@ public sealed class SendStreamStats
     public byte PreviousScore => _score.PreviousScore;
     public long ActiveSinceMs => _score.ActiveSinceMs;
 
-    /// <summary>Back to the initial score (the stream now carries another source): true if it changed.</summary>
-    public bool ResetScore(long nowMs) => _score.Reset(InitialScore, nowMs);
-
     public long PacketCount => _transmission.PacketCount;
     public long ByteCount => _transmission.Bytes;
     public long GetBitrate(long nowMs) => _transmission.GetBitrate(nowMs);
