@@ -6,6 +6,7 @@
 #   ./build.sh run      build, then drive the worker with the stock mediasoup host (host/demo.mjs)
 #   ./build.sh test     build, then run every test (unit tests + mediasoup's own jest suite)
 #   ./build.sh bench    build, then run the benchmarks
+#   ./build.sh lib      build out/lib/libmediasoup-worker.{a,so}: mediasoup_worker_run for Rust/C hosts
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -113,15 +114,17 @@ step_native() {
   # to the archive (and gcc's --as-needed default) would otherwise decide whether it links.
   # A shared object of the same object serves JIT tests.
   mkdir -p "$NATIVE_OUT"
-  local src="$ROOT/native/msw_native.c" uring
+  local src="$ROOT/native/msw_native.c" async="$ROOT/native/msw_async.c" uring
   if [ ! -f "$NATIVE_OUT/libmsw_native.a" ] || [ "$src" -nt "$NATIVE_OUT/libmsw_native.a" ] \
+     || [ "$async" -nt "$NATIVE_OUT/libmsw_native.a" ] \
      || [ "$ROOT/native/msw_native.h" -nt "$NATIVE_OUT/libmsw_native.a" ] \
      || [ "$ROOT/build.sh" -nt "$NATIVE_OUT/libmsw_native.a" ]; then
     log "building native shim"
     uring=$(gcc -print-file-name=liburing.a)
     [ -f "$uring" ] || { log "liburing.a not found (liburing-dev)"; exit 1; }
     gcc -O2 -fPIC -Wall -Wextra -Werror -c "$src" -o "$NATIVE_OUT/msw_native.o"
-    gcc -r -nostdlib -o "$NATIVE_OUT/msw_native_all.o" "$NATIVE_OUT/msw_native.o" "$uring"
+    gcc -O2 -fPIC -Wall -Wextra -Werror -c "$async" -o "$NATIVE_OUT/msw_async.o"
+    gcc -r -nostdlib -o "$NATIVE_OUT/msw_native_all.o" "$NATIVE_OUT/msw_native.o" "$NATIVE_OUT/msw_async.o" "$uring"
     rm -f "$NATIVE_OUT/libmsw_native.a"
     ar rcs "$NATIVE_OUT/libmsw_native.a" "$NATIVE_OUT/msw_native_all.o"
     gcc -shared -o "$NATIVE_OUT/libmsw_native.so" "$NATIVE_OUT/msw_native_all.o"
@@ -136,6 +139,34 @@ step_publish() {
   dotnet publish "$ROOT/Worker.csproj" -c Release -r linux-x64 -o "$OUT" --nologo -v quiet \
     -p:DebugType=none 1>&2
   rm -f "$OUT"/*.dbg
+}
+
+step_lib() {
+  # Library mode: out/lib/libmediasoup-worker.{a,so} exporting mediasoup_worker_run and
+  # uv_async_send (what the Rust crate's mediasoup-sys links). ILC archives only its own
+  # object, and the runtime's bootstrapper is an object that nothing in an archive would pull
+  # in (a Rust link then fails on __start/__stop___modules), so ILC's object, the bootstrapper,
+  # the runtime and framework archives and our shim become one relocatable object (ld -r keeps
+  # every section, __modules included). Every symbol but the two entry points is made local,
+  # so the runtime's, zlib's and liburing's names cannot clash with the host's.
+  local obj="$ROOT/obj/lib" lib="$OUT/lib" inputs
+  mkdir -p "$obj" "$lib"
+  log "publishing the NativeAOT static library (library mode)"
+  dotnet publish "$ROOT/Worker.csproj" -c Release -r linux-x64 -o "$obj/publish" --nologo -v quiet \
+    -p:NativeLib=Static -p:DebugType=none -p:IntermediateOutputPath="$obj/int/" -p:OutputPath="$obj/bin/" \
+    -p:LibraryLinkInputs="$obj/link-inputs.txt" 1>&2
+  mapfile -t inputs < "$obj/link-inputs.txt"
+  ld -r -o "$obj/mediasoup-worker.o" --start-group "${inputs[@]}" --end-group
+  objcopy --strip-debug --keep-global-symbol=mediasoup_worker_run --keep-global-symbol=uv_async_send \
+    "$obj/mediasoup-worker.o"
+  rm -f "$lib/libmediasoup-worker.a"
+  ar rcs "$lib/libmediasoup-worker.a" "$obj/mediasoup-worker.o"
+  gcc -shared -o "$lib/libmediasoup-worker.so" -Wl,-soname,libmediasoup-worker.so \
+    -Wl,--version-script="$ROOT/native/mediasoup-worker.map" -Wl,--gc-sections -Wl,-z,relro -Wl,-z,now -Wl,--build-id=sha1 -Wl,--eh-frame-hdr \
+    "$obj/mediasoup-worker.o" -lpthread -ldl -lm -lrt
+  strip --strip-unneeded "$lib/libmediasoup-worker.so"
+  cp "$ROOT/native/mediasoup-worker.h" "$lib/"
+  log "out/lib: libmediasoup-worker.a $(stat -c %s "$lib/libmediasoup-worker.a") bytes, libmediasoup-worker.so $(stat -c %s "$lib/libmediasoup-worker.so") bytes"
 }
 
 build_all() {
@@ -192,6 +223,7 @@ case "${1:-build}" in
   run) build_all; MEDIASOUP_WORKER_BIN="$OUT/mediasoup-worker" "$NODE_BIN" "$HOST_DIR/demo.mjs" ;;
   test) build_all; step_test_deps; step_browser_deps; cmd_test ;;
   bench) build_all; shift; "$ROOT/bench/run.sh" "$@" ;;
+  lib) step_system_deps; step_npm_deps; step_flatbuffers; step_native; step_lib ;;
   deps) step_system_deps; step_npm_deps; step_flatbuffers; step_native ;;
-  *) echo "usage: $0 [build|run|test|bench|deps]" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|run|test|bench|lib|deps]" >&2; exit 2 ;;
 esac
