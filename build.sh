@@ -50,6 +50,26 @@ step_test_deps() {
   fi
 }
 
+step_rust_deps() {
+  # cargo and rustc for the library-mode test host (std only: no crates are fetched).
+  # rustup's ~/.cargo/bin when present, else Debian's cargo.
+  [ -d "$HOME/.cargo/bin" ] && PATH="$HOME/.cargo/bin:$PATH"
+  if ! command -v cargo >/dev/null; then
+    log "installing Debian packages for the library-mode test: cargo"
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends cargo >/dev/null
+  fi
+}
+
+run_rust_host() {
+  # tests/rust-host linked against out/lib/libmediasoup-worker.a (static) or .so (dylib).
+  local link=$1 target="$ROOT/obj/rust-host/$1"
+  (cd "$ROOT/tests/rust-host" && MEDIASOUP_WORKER_LIB_DIR="$OUT/lib" MEDIASOUP_WORKER_LINK="$link" \
+    CARGO_TARGET_DIR="$target" cargo build --offline --quiet) || return 1
+  env -u MEDIASOUP_VERSION LD_LIBRARY_PATH="$OUT/lib" timeout 120 "$target/debug/library-mode-harness" --workers 3
+}
+
 step_browser_deps() {
   # mediasoup-client, playwright-core (drives Debian's Chromium; never downloads a browser), esbuild.
   local dir="$ROOT/tests/browser" want have=""
@@ -147,7 +167,7 @@ step_lib() {
   # object, and the runtime's bootstrapper is an object that nothing in an archive would pull
   # in (a Rust link then fails on __start/__stop___modules), so ILC's object, the bootstrapper,
   # the runtime and framework archives and our shim become one relocatable object (ld -r keeps
-  # every section, __modules included). Every symbol but the two entry points is made local,
+  # every section, __modules included, marked retained below). Every symbol but the two entry points is made local,
   # so the runtime's, zlib's and liburing's names cannot clash with the host's.
   local obj="$ROOT/obj/lib" lib="$OUT/lib" inputs
   mkdir -p "$obj" "$lib"
@@ -159,6 +179,10 @@ step_lib() {
   ld -r -o "$obj/mediasoup-worker.o" --start-group "${inputs[@]}" --end-group
   objcopy --strip-debug --keep-global-symbol=mediasoup_worker_run --keep-global-symbol=uv_async_send \
     "$obj/mediasoup-worker.o"
+  # The sections the runtime finds through __start_/__stop_ symbols only: retained, or a
+  # --gc-sections link (rust-lld's default) drops them.
+  gcc -O2 -Wall -Wextra -Werror -o "$obj/elf_retain" "$ROOT/native/elf_retain.c"
+  "$obj/elf_retain" "$obj/mediasoup-worker.o" __modules __managedcode __unbox
   rm -f "$lib/libmediasoup-worker.a"
   ar rcs "$lib/libmediasoup-worker.a" "$obj/mediasoup-worker.o"
   gcc -shared -o "$lib/libmediasoup-worker.so" -Wl,-soname,libmediasoup-worker.so \
@@ -199,6 +223,11 @@ cmd_test() {
       e2e_fail=$((e2e_fail + 1)); rc=1
     fi
   done
+  log "library mode: a Rust host runs 3 workers at once through mediasoup_worker_run (static, then shared library)"
+  local lib_ok=0 lib_fail=0 link
+  for link in static dylib; do
+    if run_rust_host "$link"; then lib_ok=$((lib_ok + 1)); else lib_fail=$((lib_fail + 1)); rc=1; fi
+  done
   log "conformance: mediasoup's own jest suite against out/mediasoup-worker"
   rm -f "$results/summary.json"
   "$NODE_BIN" "$ROOT/tests/conformance/run.mjs" --worker "$OUT/mediasoup-worker" || rc=1
@@ -213,15 +242,15 @@ cmd_test() {
   else
     cp=0 cf=0 cs=0 reg=1
   fi
-  echo "unit: $up passed, $uf failed; channel fuzz: $([ $fuzz_ok = 1 ] && echo survived || echo FAILED); media e2e: $e2e_ok passed, $e2e_fail failed; conformance: $cp passed, $cf not passing ($reg of them in the ratchet)"
-  echo "$((up + cp + fuzz_ok + e2e_ok)) passed, $((uf + reg + 1 - fuzz_ok + e2e_fail)) failed, $((cf - reg + cs)) skipped"
+  echo "unit: $up passed, $uf failed; channel fuzz: $([ $fuzz_ok = 1 ] && echo survived || echo FAILED); media e2e: $e2e_ok passed, $e2e_fail failed; library mode (Rust host, .a and .so): $lib_ok passed, $lib_fail failed; conformance: $cp passed, $cf not passing ($reg of them in the ratchet)"
+  echo "$((up + cp + fuzz_ok + e2e_ok + lib_ok)) passed, $((uf + reg + 1 - fuzz_ok + e2e_fail + lib_fail)) failed, $((cf - reg + cs)) skipped"
   return $rc
 }
 
 case "${1:-build}" in
   build) build_all ;;
   run) build_all; MEDIASOUP_WORKER_BIN="$OUT/mediasoup-worker" "$NODE_BIN" "$HOST_DIR/demo.mjs" ;;
-  test) build_all; step_test_deps; step_browser_deps; cmd_test ;;
+  test) build_all; step_lib; step_test_deps; step_rust_deps; step_browser_deps; cmd_test ;;
   bench) build_all; shift; "$ROOT/bench/run.sh" "$@" ;;
   lib) step_system_deps; step_npm_deps; step_flatbuffers; step_native; step_lib ;;
   deps) step_system_deps; step_npm_deps; step_flatbuffers; step_native ;;

@@ -130,6 +130,7 @@ public sealed class RustHostFixturesTests
         Constant("message.Notification", (long)FBS.Message.Body.Notification);
         Constant("message.Log", (long)FBS.Message.Body.Log);
         Constant("event.WORKER_RUNNING", (long)FBS.Notification.Event.WORKER_RUNNING);
+        Constant("event.PLAINTRANSPORT_TUPLE", (long)FBS.Notification.Event.PLAINTRANSPORT_TUPLE);
         Constant("response.Worker_DumpResponse", (long)FBS.Response.Body.Worker_DumpResponse);
         Constant("response.PlainTransport_DumpResponse", (long)FBS.Response.Body.PlainTransport_DumpResponse);
         Constant("ssrc.producer", ProducerSsrc);
