@@ -4,7 +4,8 @@
 //! WORKER_DUMP, a router, two comedia PlainTransports, produce and consume Opus, RTP sent
 //! here must come back rewritten on the consumer's transport, then WORKER_CLOSE: the call
 //! returns 0, every message was given back, and uv_async_send on the ended worker is a
-//! harmless error. Meanwhile a worker with a bad argument must return 42.
+//! harmless error. Meanwhile a worker with a bad argument must return 42, and one in fd mode
+//! (readFn NULL) must run and return 0 on EOF.
 //!
 //!   library-mode-harness [--workers N] [--fixtures DIR]
 
@@ -264,6 +265,60 @@ fn run_one(name: String, fixtures: &Fixtures) {
     println!("{name}: ok (dump pid {pid}, {RTP_PACKETS}/{RTP_PACKETS} RTP packets back rewritten, {} read callbacks, exit 0)", channel.reads.load(Ordering::SeqCst));
 }
 
+// The same entry point with nullable callbacks: mediasoup-sys's types cannot express NULL,
+// which selects the fds.
+#[allow(clashing_extern_declarations)]
+extern "C" {
+    #[link_name = "mediasoup_worker_run"]
+    fn mediasoup_worker_run_fds(
+        argc: i32,
+        argv: *const *const c_char,
+        version: *const c_char,
+        consumer_channel_fd: i32,
+        producer_channel_fd: i32,
+        channel_read_fn: Option<mediasoup_sys::ChannelReadFn>,
+        channel_read_ctx: *const std::ffi::c_void,
+        channel_write_fn: Option<mediasoup_sys::ChannelWriteFn>,
+        channel_write_ctx: *const std::ffi::c_void,
+    ) -> i32;
+}
+
+/// fd mode (readFn NULL): the channel is two fds, as for the executable. The worker announces
+/// itself with a size-prefixed WORKER_RUNNING and closes when our end of its input goes away.
+fn run_fd_mode(fixtures: &Fixtures) {
+    use std::io::Read;
+    use std::os::unix::io::AsRawFd;
+    use std::os::unix::net::UnixStream;
+    let (host_out, worker_in) = UnixStream::pair().unwrap();
+    let (worker_out, mut host_in) = UnixStream::pair().unwrap();
+    let (consumer_fd, producer_fd) = (worker_in.as_raw_fd(), worker_out.as_raw_fd());
+    let args: Vec<CString> = ["", "--logLevel=warn"].iter().map(|a| CString::new(*a).unwrap()).collect();
+    let worker = thread::spawn(move || {
+        let argv: Vec<*const c_char> = args.iter().map(|a| a.as_ptr()).collect();
+        let version = CString::new(CRATE_VERSION).unwrap();
+        unsafe {
+            mediasoup_worker_run_fds(argv.len() as i32, argv.as_ptr(), version.as_ptr(), consumer_fd, producer_fd, None, std::ptr::null(), None, std::ptr::null())
+        }
+    });
+    host_in.set_read_timeout(Some(REPLY_TIMEOUT)).unwrap();
+    let mut prefix = [0u8; 4];
+    host_in.read_exact(&mut prefix).expect("fd mode: no frame from the worker");
+    let mut frame = vec![0u8; u32::from_le_bytes(prefix) as usize];
+    host_in.read_exact(&mut frame).unwrap();
+    match Message::decode(&frame, &fixtures.kinds()) {
+        Message::Notification { handler_id, event } => {
+            assert_eq!(handler_id, std::process::id().to_string());
+            assert_eq!(u32::from(event), fixtures.c("event.WORKER_RUNNING"));
+        }
+        other => panic!("fd mode: expected WORKER_RUNNING, got {other:?}"),
+    }
+    drop(host_out);
+    let rc = worker.join().expect("worker thread panicked");
+    assert_eq!(rc, 0, "fd mode: mediasoup_worker_run returned {rc}");
+    drop((worker_in, worker_out));
+    println!("fd mode: ok (running, closed on EOF, exit 0)");
+}
+
 fn main() {
     let mut workers = 3;
     let mut dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures"));
@@ -291,6 +346,7 @@ fn main() {
     assert_eq!(rc, 42, "bad argument: mediasoup_worker_run returned {rc}");
     assert_eq!(bad_channel.reads.load(Ordering::SeqCst), 0, "bad argument: read callback called");
     println!("bad argument: exit 42");
+    run_fd_mode(&fixtures);
 
     let mut failed = 0;
     for t in threads {
