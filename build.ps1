@@ -1,7 +1,7 @@
 #!/usr/bin/env pwsh
 # PowerShell twin of build.sh (same steps, same outputs) for PowerShell users on Linux.
-#   ./build.ps1 [build|run|test|bench|deps]
-param([ValidateSet('build', 'run', 'test', 'bench', 'deps')][string]$Command = 'build')
+#   ./build.ps1 [build|run|test|bench|lib|deps]
+param([ValidateSet('build', 'run', 'test', 'bench', 'lib', 'deps')][string]$Command = 'build')
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 
@@ -77,10 +77,11 @@ function Step-Native {
     New-Item -ItemType Directory -Force $NativeOut | Out-Null
     Log 'building native shim'
     Run 'gcc' @('-O2', '-fPIC', '-Wall', '-Wextra', '-Werror', '-c', (Join-Path $Root 'native/msw_native.c'), '-o', (Join-Path $NativeOut 'msw_native.o'))
+    Run 'gcc' @('-O2', '-fPIC', '-Wall', '-Wextra', '-Werror', '-c', (Join-Path $Root 'native/msw_async.c'), '-o', (Join-Path $NativeOut 'msw_async.o'))
     # liburing.a folded into the shim (partial link), as build.sh does: no -luring on the AOT link.
     $uring = (& gcc -print-file-name=liburing.a).Trim()
     $all = Join-Path $NativeOut 'msw_native_all.o'
-    Run 'gcc' @('-r', '-nostdlib', '-o', $all, (Join-Path $NativeOut 'msw_native.o'), $uring)
+    Run 'gcc' @('-r', '-nostdlib', '-o', $all, (Join-Path $NativeOut 'msw_native.o'), (Join-Path $NativeOut 'msw_async.o'), $uring)
     Remove-Item -Force -ErrorAction SilentlyContinue (Join-Path $NativeOut 'libmsw_native.a')
     Run 'ar' @('rcs', (Join-Path $NativeOut 'libmsw_native.a'), $all)
     Run 'gcc' @('-shared', '-o', (Join-Path $NativeOut 'libmsw_native.so'), $all)
@@ -100,4 +101,6 @@ switch ($Command) {
     # The test and bench steps fold several runners' counts together; build.sh owns that logic.
     'test' { Build-All; Run 'bash' @((Join-Path $Root 'build.sh'), 'test') }
     'bench' { Build-All; Run 'bash' @((Join-Path $Root 'build.sh'), 'bench') }
+    # Library mode's link steps (ld -r, objcopy, the retain flag) live in build.sh.
+    'lib' { Run 'bash' @((Join-Path $Root 'build.sh'), 'lib') }
 }
