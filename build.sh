@@ -167,8 +167,8 @@ step_lib() {
   # object, and the runtime's bootstrapper is an object that nothing in an archive would pull
   # in (a Rust link then fails on __start/__stop___modules), so ILC's object, the bootstrapper,
   # the runtime and framework archives and our shim become one relocatable object (ld -r keeps
-  # every section, __modules included, marked retained below). Every symbol but the two entry points is made local,
-  # so the runtime's, zlib's and liburing's names cannot clash with the host's.
+  # every section, __modules included, marked retained below). Every symbol but the two entry
+  # points is made local, so the runtime's, zlib's and liburing's names cannot clash with the host's.
   local obj="$ROOT/obj/lib" lib="$OUT/lib" inputs
   mkdir -p "$obj" "$lib"
   log "publishing the NativeAOT static library (library mode)"
@@ -186,7 +186,8 @@ step_lib() {
   rm -f "$lib/libmediasoup-worker.a"
   ar rcs "$lib/libmediasoup-worker.a" "$obj/mediasoup-worker.o"
   gcc -shared -o "$lib/libmediasoup-worker.so" -Wl,-soname,libmediasoup-worker.so \
-    -Wl,--version-script="$ROOT/native/mediasoup-worker.map" -Wl,--gc-sections -Wl,-z,relro -Wl,-z,now -Wl,--build-id=sha1 -Wl,--eh-frame-hdr \
+    -Wl,--version-script="$ROOT/native/mediasoup-worker.map" -Wl,--gc-sections \
+    -Wl,-z,relro -Wl,-z,now -Wl,--build-id=sha1 -Wl,--eh-frame-hdr \
     "$obj/mediasoup-worker.o" -lpthread -ldl -lm -lrt
   strip --strip-unneeded "$lib/libmediasoup-worker.so"
   cp "$ROOT/native/mediasoup-worker.h" "$lib/"
