@@ -274,7 +274,7 @@ public sealed class Channel : IChannelSocketListener, ILogSink
         ArraySegment<byte> bytes = b.DataBuffer.ToArraySegment(b.DataBuffer.Position, b.Offset);
         if (bytes.Count > FrameReader.MessageMaxLen)
         {
-            Console.Error.WriteLine("message too big");
+            Stderr.WriteLine("message too big");
             return;
         }
         _socket.Send(bytes);

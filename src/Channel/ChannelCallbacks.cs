@@ -2,6 +2,7 @@ using System;
 using System.Runtime.InteropServices;
 using Mediasoup.Interop.Libc;
 using Mediasoup.Interop.Wake;
+using Mediasoup.Logging;
 using Mediasoup.Loop;
 
 namespace Mediasoup.Channel;
@@ -125,7 +126,7 @@ public sealed unsafe class ChannelCallbacks : IChannelTransport
     {
         if (msg == null || len > FrameReader.MessageMaxLen)
         {
-            Console.Error.WriteLine($"discarding a channel message of {len} bytes from the host");
+            Stderr.WriteLine($"discarding a channel message of {len} bytes from the host");
             return;
         }
         int length = (int)len;

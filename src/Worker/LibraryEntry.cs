@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using Mediasoup.Channel;
+using Mediasoup.Logging;
 
 namespace Mediasoup.Worker;
 
@@ -43,7 +44,7 @@ internal static unsafe class LibraryEntry
         {
             try
             {
-                Console.Error.WriteLine($"mediasoup_worker_run failed: {ex.GetType().Name}: {ex.Message}");
+                Stderr.WriteLine($"mediasoup_worker_run failed: {ex.GetType().Name}: {ex.Message}");
             }
             catch
             {

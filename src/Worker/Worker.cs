@@ -136,7 +136,7 @@ internal sealed unsafe class Worker : IChannelListener
 
     public void OnChannelClosed()
     {
-        Console.Error.WriteLine("channel remotely closed, closing myself");
+        Stderr.WriteLine("channel remotely closed, closing myself");
         Close();
     }
 

@@ -36,7 +36,7 @@ internal static class WorkerRunner
         }
         catch (SettingsException ex)
         {
-            Console.Error.WriteLine($"settings error: {ex.Message}");
+            Stderr.WriteLine($"settings error: {ex.Message}");
             return ExitSettingsError;
         }
 
@@ -56,7 +56,7 @@ internal static class WorkerRunner
             }
             catch (DtlsCertificateException ex)
             {
-                Console.Error.WriteLine($"DTLS certificate error: {ex.Message}");
+                Stderr.WriteLine($"DTLS certificate error: {ex.Message}");
                 return ExitStartupError;
             }
         }

@@ -283,6 +283,24 @@ extern "C" {
     ) -> i32;
 }
 
+extern "C" {
+    // libc's signal(2): used to read a disposition (and put back what it was).
+    fn signal(signum: i32, handler: usize) -> usize;
+}
+
+/// The dispositions a library must leave alone (the runtime's own SIGSEGV/real-time handlers
+/// and its SIGPIPE ignore are not ours to judge): INT, QUIT, TERM, CONT, CHLD, WINCH, HUP.
+fn host_signal_dispositions() -> Vec<(i32, usize)> {
+    [2, 3, 15, 18, 17, 28, 1]
+        .iter()
+        .map(|&sig| {
+            let previous = unsafe { signal(sig, 0) }; // SIG_DFL
+            unsafe { signal(sig, previous) };
+            (sig, previous)
+        })
+        .collect()
+}
+
 /// fd mode (readFn NULL): the channel is two fds, as for the executable. The worker announces
 /// itself with a size-prefixed WORKER_RUNNING and closes when our end of its input goes away.
 fn run_fd_mode(fixtures: &Fixtures) {
@@ -332,6 +350,7 @@ fn main() {
     }
     assert!(std::env::var_os("MEDIASOUP_VERSION").is_none(), "the Rust crate does not set MEDIASOUP_VERSION; unset it");
     let fixtures = Arc::new(Fixtures::load(&dir));
+    let signals_before = host_signal_dispositions();
 
     let started = Instant::now();
     let mut threads = Vec::new();
@@ -354,8 +373,16 @@ fn main() {
             failed += 1;
         }
     }
+    // Library mode installs no signal handlers in the host's process (stderr lines included).
+    let signals_after = host_signal_dispositions();
+    for (before, after) in signals_before.iter().zip(&signals_after) {
+        if before != after {
+            eprintln!("signal {}: disposition changed by the workers ({:#x} -> {:#x})", before.0, before.1, after.1);
+            failed += 1;
+        }
+    }
     if failed > 0 {
-        eprintln!("library mode: {failed} of {workers} workers failed");
+        eprintln!("library mode: {failed} failures");
         std::process::exit(1);
     }
     println!("library mode: {workers} concurrent workers passed in {:?}", started.elapsed());
