@@ -1,10 +1,10 @@
 #!/usr/bin/env pwsh
 # PowerShell twin of build.sh (same steps, same outputs) for PowerShell users on Linux.
-#   ./build.ps1 [build|run|test|bench|deps] [-Rid linux-x64|linux-arm64] [run options, as build.sh run takes them]
+#   ./build.ps1 [build|run|test|bench|lib|deps] [-Rid linux-x64|linux-arm64] [run options, as build.sh run takes them]
 # -Rid linux-arm64 (cross build to out/linux-arm64, tests under qemu-user) runs build.sh's
 # cross steps, which own the sysroot and toolchain logic.
 param(
-    [ValidateSet('build', 'run', 'test', 'bench', 'deps')][string]$Command = 'build',
+    [ValidateSet('build', 'run', 'test', 'bench', 'lib', 'deps')][string]$Command = 'build',
     [ValidateSet('linux-x64', 'linux-arm64')][string]$Rid = 'linux-x64',
     # run: the room's options (--port, --host, --announce, --worker PATH, --once), passed to build.sh run.
     [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest = @()
@@ -83,9 +83,9 @@ function Step-FlatBuffers {
 function Step-Native {
     New-Item -ItemType Directory -Force $NativeOut | Out-Null
     Log 'building native shim'
-    # The liburing helpers and the interop layout table (msw_layout.c).
+    # The liburing helpers, the interop layout table (msw_layout.c) and library mode's wake-up (msw_async.c).
     $objs = @()
-    foreach ($src in 'msw_native', 'msw_layout') {
+    foreach ($src in 'msw_native', 'msw_layout', 'msw_async') {
         $obj = Join-Path $NativeOut "$src.o"
         Run 'gcc' @('-O2', '-fPIC', '-Wall', '-Wextra', '-Werror', '-c', (Join-Path $Root "native/$src.c"), '-o', $obj)
         $objs += $obj
@@ -120,4 +120,6 @@ switch ($Command) {
     # The test and bench steps fold several runners' counts together; build.sh owns that logic.
     'test' { Build-All; Run 'bash' @((Join-Path $Root 'build.sh'), 'test') }
     'bench' { Build-All; Run 'bash' @((Join-Path $Root 'build.sh'), 'bench') }
+    # Library mode's link steps (ld -r, objcopy, the retain flag) live in build.sh.
+    'lib' { Run 'bash' @((Join-Path $Root 'build.sh'), 'lib') }
 }

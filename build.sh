@@ -13,6 +13,7 @@
 #                       Debian arm64 packages in obj/sysroot-arm64); test runs the arm64 stage under
 #                       qemu-user only. `./build.sh test` runs that stage too when CI=true or
 #                       MSW_TEST_ARM64=1 (MSW_TEST_ARM64=0 skips it).
+#   ./build.sh lib      build out/lib/libmediasoup-worker.{a,so}: mediasoup_worker_run for Rust/C hosts
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -73,6 +74,26 @@ step_test_deps() {
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
+}
+
+step_rust_deps() {
+  # cargo and rustc for the library-mode test host (std only: no crates are fetched).
+  # rustup's ~/.cargo/bin when present, else Debian's cargo.
+  [ -d "$HOME/.cargo/bin" ] && PATH="$HOME/.cargo/bin:$PATH"
+  if ! command -v cargo >/dev/null; then
+    log "installing Debian packages for the library-mode test: cargo"
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends cargo >/dev/null
+  fi
+}
+
+run_rust_host() {
+  # tests/rust-host linked against out/lib/libmediasoup-worker.a (static) or .so (dylib).
+  local link=$1 target="$ROOT/obj/rust-host/$1"
+  (cd "$ROOT/tests/rust-host" && MEDIASOUP_WORKER_LIB_DIR="$OUT/lib" MEDIASOUP_WORKER_LINK="$link" \
+    CARGO_TARGET_DIR="$target" cargo build --offline --quiet) || return 1
+  env -u MEDIASOUP_VERSION LD_LIBRARY_PATH="$OUT/lib" timeout 120 "$target/debug/library-mode-harness" --workers 3
 }
 
 # npm ci in DIR when its package-lock.json changed since the last install (content, not mtime).
@@ -160,7 +181,7 @@ step_native() {
     cc=(gcc) ar=ar nm=nm
     uring=$(gcc -print-file-name=liburing.a)
   fi
-  local srcs=("$ROOT/native/msw_native.c" "$ROOT/native/msw_layout.c") stale=0 f
+  local srcs=("$ROOT/native/msw_native.c" "$ROOT/native/msw_layout.c" "$ROOT/native/msw_async.c") stale=0 f
   [ -f "$out/libmsw_native.a" ] || stale=1
   for f in "${srcs[@]}" "$ROOT/native/msw_native.h" "$ROOT/build.sh"; do
     [ "$f" -nt "$out/libmsw_native.a" ] && stale=1
@@ -258,6 +279,39 @@ step_interop_check() {
     -o "$ROOT/obj/interop-check/$rid" --nologo -v quiet -p:DebugType=none $(cross_props "$rid") 1>&2
 }
 
+step_lib() {
+  # Library mode: out/lib/libmediasoup-worker.{a,so} exporting mediasoup_worker_run and
+  # uv_async_send (what the Rust crate's mediasoup-sys links). ILC archives only its own
+  # object, and the runtime's bootstrapper is an object that nothing in an archive would pull
+  # in (a Rust link then fails on __start/__stop___modules), so ILC's object, the bootstrapper,
+  # the runtime and framework archives and our shim become one relocatable object (ld -r keeps
+  # every section, __modules included, marked retained below). Every symbol but the two entry
+  # points is made local, so the runtime's, zlib's and liburing's names cannot clash with the host's.
+  local obj="$ROOT/obj/lib" lib="$OUT/lib" inputs
+  mkdir -p "$obj" "$lib"
+  log "publishing the NativeAOT static library (library mode)"
+  dotnet publish "$ROOT/Worker.csproj" -c Release -r linux-x64 -o "$obj/publish" --nologo -v quiet \
+    -p:NativeLib=Static -p:DebugType=none -p:IntermediateOutputPath="$obj/int/" -p:OutputPath="$obj/bin/" \
+    -p:LibraryLinkInputs="$obj/link-inputs.txt" 1>&2
+  mapfile -t inputs < "$obj/link-inputs.txt"
+  ld -r -o "$obj/mediasoup-worker.o" --start-group "${inputs[@]}" --end-group
+  objcopy --strip-debug --keep-global-symbol=mediasoup_worker_run --keep-global-symbol=uv_async_send \
+    "$obj/mediasoup-worker.o"
+  # The sections the runtime finds through __start_/__stop_ symbols only: retained, or a
+  # --gc-sections link (rust-lld's default) drops them.
+  gcc -O2 -Wall -Wextra -Werror -o "$obj/elf_retain" "$ROOT/native/elf_retain.c"
+  "$obj/elf_retain" "$obj/mediasoup-worker.o" __modules __managedcode __unbox
+  rm -f "$lib/libmediasoup-worker.a"
+  ar rcs "$lib/libmediasoup-worker.a" "$obj/mediasoup-worker.o"
+  gcc -shared -o "$lib/libmediasoup-worker.so" -Wl,-soname,libmediasoup-worker.so \
+    -Wl,--version-script="$ROOT/native/mediasoup-worker.map" -Wl,--gc-sections \
+    -Wl,-z,relro -Wl,-z,now -Wl,--build-id=sha1 -Wl,--eh-frame-hdr \
+    "$obj/mediasoup-worker.o" -lpthread -ldl -lm -lrt
+  strip --strip-unneeded "$lib/libmediasoup-worker.so"
+  cp "$ROOT/native/mediasoup-worker.h" "$lib/"
+  log "out/lib: libmediasoup-worker.a $(stat -c %s "$lib/libmediasoup-worker.a") bytes, libmediasoup-worker.so $(stat -c %s "$lib/libmediasoup-worker.so") bytes"
+}
+
 build_all() {
   step_system_deps
   step_npm_deps
@@ -292,6 +346,11 @@ cmd_test() {
       e2e_fail=$((e2e_fail + 1)); rc=1
     fi
   done
+  log "library mode: a Rust host runs 3 workers at once through mediasoup_worker_run (static, then shared library)"
+  local lib_ok=0 lib_fail=0 link
+  for link in static dylib; do
+    if run_rust_host "$link"; then lib_ok=$((lib_ok + 1)); else lib_fail=$((lib_fail + 1)); rc=1; fi
+  done
   log "conformance: mediasoup's own jest suite against out/mediasoup-worker"
   rm -f "$results/summary.json"
   "$NODE_BIN" "$ROOT/tests/conformance/run.mjs" --worker "$OUT/mediasoup-worker" || rc=1
@@ -306,8 +365,8 @@ cmd_test() {
   else
     cp=0 cf=0 cs=0 reg=1
   fi
-  echo "unit: $up passed, $uf failed; channel fuzz: $([ $fuzz_ok = 1 ] && echo survived || echo FAILED); media e2e: $e2e_ok passed, $e2e_fail failed; conformance: $cp passed, $cf not passing ($reg of them in the ratchet)"
-  local tp=$((up + cp + fuzz_ok + e2e_ok)) tf=$((uf + reg + 1 - fuzz_ok + e2e_fail)) ts=$((cf - reg + cs))
+  echo "unit: $up passed, $uf failed; channel fuzz: $([ $fuzz_ok = 1 ] && echo survived || echo FAILED); media e2e: $e2e_ok passed, $e2e_fail failed; library mode (Rust host, .a and .so): $lib_ok passed, $lib_fail failed; conformance: $cp passed, $cf not passing ($reg of them in the ratchet)"
+  local tp=$((up + cp + fuzz_ok + e2e_ok + lib_ok)) tf=$((uf + reg + 1 - fuzz_ok + e2e_fail + lib_fail)) ts=$((cf - reg + cs))
   if arm64_gate; then
     ARM64_COUNTS="0 0 0"
     cmd_test_arm64 || rc=1
@@ -383,7 +442,7 @@ cmd_test_arm64() {
   return $rc
 }
 
-case "$RID:${1:-build}" in linux-arm64:run|linux-arm64:bench) echo "--rid linux-arm64 supports build, test and deps" >&2; exit 2 ;; esac
+case "$RID:${1:-build}" in linux-arm64:run|linux-arm64:bench|linux-arm64:lib) echo "--rid linux-arm64 supports build, test and deps" >&2; exit 2 ;; esac
 case "${1:-build}" in
   build) build_all ;;
   run) build_all; step_room_deps; shift; cmd_run "$@" ;;
@@ -394,11 +453,12 @@ case "${1:-build}" in
       ARM64_COUNTS="0 0 0"; rc=0; cmd_test_arm64 || rc=1
       read -r ap af as <<<"$ARM64_COUNTS"; echo "$ap passed, $af failed, $as skipped"; exit $rc
     fi
-    build_all; step_test_deps; step_browser_deps; step_room_deps; cmd_test ;;
+    build_all; step_lib; step_test_deps; step_rust_deps; step_browser_deps; step_room_deps; cmd_test ;;
   bench) build_all; shift; "$ROOT/bench/run.sh" "$@" ;;
+  lib) step_system_deps; step_npm_deps; step_flatbuffers; step_native; step_lib ;;
   deps)
     step_system_deps; step_npm_deps; step_flatbuffers
     [ "$RID" = linux-arm64 ] && { step_cross_deps; step_sysroot_arm64; }
     step_native ;;
-  *) echo "usage: $0 [build|run|test|bench|deps]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--rid RID] [build|run|test|bench|lib|deps]" >&2; exit 2 ;;
 esac

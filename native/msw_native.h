@@ -1,5 +1,5 @@
-/* Thin C shim over liburing for the C# worker. liburing's helpers are static
- * inline functions, so P/Invoke cannot reach them directly. No protocol logic. */
+/* Thin C shim for the C# worker: liburing's helpers (static inline functions, which P/Invoke
+ * cannot reach) and library mode's wake-up handles (msw_async.c). No protocol logic. */
 #ifndef MSW_NATIVE_H
 #define MSW_NATIVE_H
 
@@ -60,5 +60,18 @@ typedef struct msw_layout_entry
 
 int msw_layout_count(void);
 const msw_layout_entry* msw_layout_get(int index);
+
+/* ---- Library mode (msw_async.c) ---- */
+
+/* Creates a wake-up handle with its own non-blocking eventfd (*fd_out, owned by the table:
+ * never close it yourself). NULL with errno on failure. */
+void* msw_async_open(int* fd_out);
+
+/* Unregisters the handle and closes its eventfd; later uv_async_send calls on it fail. */
+void msw_async_close(void* handle);
+
+/* libuv's name, as mediasoup-sys declares it: wakes the worker that owns handle (an
+ * eventfd write). Any thread, any time: 0, or -EINVAL for a handle whose worker ended. */
+__attribute__((visibility("default"))) int uv_async_send(void* handle);
 
 #endif

@@ -93,6 +93,9 @@ internal static unsafe partial class Sockets
     }
 
     public const int MSG_DONTWAIT = 0x40;
+    /// <summary>No SIGPIPE for a peer that reset the connection (EPIPE instead): in library mode
+    /// the process and its signal dispositions are the host's.</summary>
+    public const int MSG_NOSIGNAL = 0x4000;
     public const int MSG_TRUNC = 0x20;
 
     // UDP generic segmentation offload (linux/udp.h): a cmsg at SOL_UDP carrying the segment size.

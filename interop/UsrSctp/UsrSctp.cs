@@ -235,6 +235,10 @@ internal static unsafe partial class UsrSctp
         delegate* unmanaged<nint, void*, nuint, byte, byte, int> connOutput,
         nint debugPrintf);
 
+    /// <summary>Tears the stack down: 0, or -1 while sockets still exist (nothing is freed then).</summary>
+    [LibraryImport(Libraries.UsrSctp, EntryPoint = "usrsctp_finish")]
+    public static partial int Finish();
+
     [LibraryImport(Libraries.UsrSctp, EntryPoint = "usrsctp_socket", SetLastError = true)]
     public static partial nint Socket(
         int domain, int type, int protocol,

@@ -20,7 +20,7 @@ public interface IChannelListener
 /// </summary>
 public sealed class Channel : IChannelSocketListener, ILogSink
 {
-    private readonly ChannelSocket _socket;
+    private readonly IChannelTransport _socket;
     private readonly FlatBufferBuilder _responseBuilder = new(1024);
     private readonly FlatBufferBuilder _notificationBuilder = new(1024);
     private readonly FlatBufferBuilder _logBuilder = new(256);
@@ -31,7 +31,7 @@ public sealed class Channel : IChannelSocketListener, ILogSink
     private Logger? _logger;
     private bool _dispatching;
 
-    public Channel(ChannelSocket socket)
+    public Channel(IChannelTransport socket)
     {
         _socket = socket;
         _request = new ChannelRequest(this, _responseBuilder);
@@ -274,7 +274,7 @@ public sealed class Channel : IChannelSocketListener, ILogSink
         ArraySegment<byte> bytes = b.DataBuffer.ToArraySegment(b.DataBuffer.Position, b.Offset);
         if (bytes.Count > FrameReader.MessageMaxLen)
         {
-            Console.Error.WriteLine("message too big");
+            Stderr.WriteLine("message too big");
             return;
         }
         _socket.Send(bytes);

@@ -19,7 +19,7 @@ public interface IChannelSocketListener
 /// both non-blocking on the worker's loop. Works with pipes and socketpairs alike
 /// (plain read/write). Writes are buffered when the fd would block, never dropped.
 /// </summary>
-public sealed unsafe class ChannelSocket : IDisposable
+public sealed unsafe class ChannelSocket : IChannelTransport
 {
     private readonly EventLoop _loop;
     private readonly int _readFd;

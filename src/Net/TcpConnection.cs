@@ -93,7 +93,7 @@ public sealed unsafe class TcpConnection : IIoHandler, IDisposable
         {
             while (total < data.Length)
             {
-                nint n = Libc.Write(_fd, p + total, data.Length - total);
+                nint n = Sockets.SendTo(_fd, p + total, data.Length - total, Sockets.MSG_NOSIGNAL, null, 0);
                 if (n > 0)
                 {
                     total += (int)n;

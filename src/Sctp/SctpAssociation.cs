@@ -69,6 +69,8 @@ public sealed unsafe class SctpAssociation : IDisposable
     private readonly ISctpAssociationListener _listener;
     private readonly Logger? _logger;
     private readonly nint _id;
+    /// <summary>This association's lease on usrsctp's stack, given back by Dispose.</summary>
+    private bool _leased;
     private nint _socket;
 
     private readonly object _queueLock = new();
@@ -114,7 +116,8 @@ public sealed unsafe class SctpAssociation : IDisposable
         _listener = listener;
         _logger = logger;
 
-        UsrSctpLibrary.EnsureInitialized();
+        UsrSctpLibrary.Acquire();
+        _leased = true;
         _id = UsrSctpLibrary.Register(this);
         UsrSctp.RegisterAddress(_id);
         try
@@ -315,6 +318,11 @@ public sealed unsafe class SctpAssociation : IDisposable
         if (socket != 0)
             UsrSctp.Close(socket);
         UsrSctp.DeregisterAddress(_id);
+        if (_leased)
+        {
+            _leased = false;
+            UsrSctpLibrary.Release();
+        }
 
         // Not returned to the pool: a listener disposing us may still hold a span over it.
         _partial = null;

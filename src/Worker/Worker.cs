@@ -17,14 +17,14 @@ internal sealed unsafe class Worker : IChannelListener
     private const int FlushTimeoutMs = 1000;
 
     private readonly WorkerContext _ctx;
-    private readonly ChannelSocket _socket;
+    private readonly IChannelTransport _socket;
     private readonly Dictionary<string, Router.Router> _routers = new();
     private readonly Dictionary<string, WebRtcServer.WebRtcServer> _webRtcServers = new();
     private readonly int _pid;
     private SignalWatcher? _signals;
     private bool _closed;
 
-    public Worker(WorkerContext ctx, ChannelSocket socket, bool handleSignals, ShutdownWatchdog? watchdog = null)
+    public Worker(WorkerContext ctx, IChannelTransport socket, bool handleSignals, ShutdownWatchdog? watchdog = null)
     {
         _ctx = ctx;
         _socket = socket;
@@ -136,7 +136,7 @@ internal sealed unsafe class Worker : IChannelListener
 
     public void OnChannelClosed()
     {
-        Console.Error.WriteLine("channel remotely closed, closing myself");
+        Stderr.WriteLine("channel remotely closed, closing myself");
         Close();
     }
 

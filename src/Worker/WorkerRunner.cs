@@ -9,7 +9,7 @@ using Mediasoup.Settings;
 namespace Mediasoup.Worker;
 
 /// <summary>Runs one worker to completion on the calling thread: the body of both the
-/// executable and (later) the mediasoup_worker_run library entry point.</summary>
+/// executable and the mediasoup_worker_run library entry point (<see cref="LibraryEntry"/>).</summary>
 internal static class WorkerRunner
 {
     public const int ExitOk = 0;
@@ -23,7 +23,17 @@ internal static class WorkerRunner
     /// <summary>Versions whose channel schema this worker speaks (3.27.0 and 3.27.1 are identical).</summary>
     private static readonly string[] SupportedHostVersions = ["3.27.0", "3.27.1"];
 
-    public static int Run(IReadOnlyList<string> args, string version, int readFd, int writeFd, bool executable)
+    public static int Run(IReadOnlyList<string> args, string version, int readFd, int writeFd, bool executable) =>
+        Run(args, version, loop => new ChannelSocket(loop, readFd, writeFd), executable, executable ? writeFd : -1);
+
+    /// <param name="openChannel">Creates the channel transport on the worker's loop.</param>
+    /// <param name="executable">The process is ours: SIGINT/SIGTERM handling, and a warning for
+    /// a host version we were not built for. A library host (the Rust crate passes its own
+    /// version) owns its process's signals.</param>
+    /// <param name="watchdogFd">Executable mode: the channel's write fd, whose hang-up the
+    /// shutdown watchdog watches; -1 for none (library mode: the host owns the process).</param>
+    public static int Run(IReadOnlyList<string> args, string version, Func<EventLoop, IChannelTransport> openChannel, bool executable,
+        int watchdogFd = -1)
     {
         var warnings = new List<string>();
         WorkerSettings settings;
@@ -33,13 +43,13 @@ internal static class WorkerRunner
         }
         catch (SettingsException ex)
         {
-            Console.Error.WriteLine($"settings error: {ex.Message}");
+            Stderr.WriteLine($"settings error: {ex.Message}");
             return ExitSettingsError;
         }
 
         string? loopEnv = Environment.GetEnvironmentVariable("MEDIASOUP_WORKER_LOOP");
         using EventLoop loop = EventLoop.Create(EventLoop.KindFromEnvironment(loopEnv), out string? loopFallback);
-        using var socket = new ChannelSocket(loop, readFd, writeFd);
+        using IChannelTransport socket = openChannel(loop);
         var channel = new Channel.Channel(socket);
         var logger = new Logger(settings.LogLevel, settings.LogTags);
         logger.SetSink(channel);
@@ -53,7 +63,7 @@ internal static class WorkerRunner
             }
             catch (DtlsCertificateException ex)
             {
-                Console.Error.WriteLine($"DTLS certificate error: {ex.Message}");
+                Stderr.WriteLine($"DTLS certificate error: {ex.Message}");
                 return ExitStartupError;
             }
         }
@@ -71,14 +81,14 @@ internal static class WorkerRunner
             loop.SetUnhandledExceptionHandler(ex => logger.Error($"Worker | unexpected {ex.GetType().Name} in the event loop (ignored): {ex.Message}"));
             // Executable mode: SIGINT/SIGTERM and the host closing the channel end the process
             // even when the loop is stuck (graceful close first: the flush budget plus margin).
-            using ShutdownWatchdog? watchdog = executable ? new ShutdownWatchdog(writeFd, WatchdogGraceMs) : null;
+            using ShutdownWatchdog? watchdog = executable && watchdogFd >= 0 ? new ShutdownWatchdog(watchdogFd, WatchdogGraceMs) : null;
             var worker = new Worker(ctx, socket, handleSignals: executable, watchdog);
             worker.Start();
 
             logger.Debug(LogTags.Info, $"Worker | mediasoup-worker (C#) running [pid:{Environment.ProcessId}, host version:{version}, loop:{loop.BackendName}, udp:{ctx.Net.DatagramIoName}]");
             if (loopFallback != null)
                 logger.Warn(LogTags.Info, $"Worker | io_uring requested but unavailable, using epoll: {loopFallback}");
-            if (Array.IndexOf(SupportedHostVersions, version) < 0)
+            if (executable && Array.IndexOf(SupportedHostVersions, version) < 0)
                 logger.Warn(LogTags.Info, $"Worker | host version {version} is not one this worker was built for (3.27.0, 3.27.1)");
             foreach (string w in warnings)
                 logger.Warn(LogTags.Info, $"Worker | {w}");

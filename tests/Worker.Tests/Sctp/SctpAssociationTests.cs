@@ -42,12 +42,22 @@ public sealed unsafe class SctpAssociationTests
     }
 
     [Fact]
-    public void Library_InitialisedOnce_WithTheReferenceSysctls()
+    public void Library_LeasesShareOneStack_WithTheReferenceSysctls()
     {
-        UsrSctpLibrary.EnsureInitialized();
-        UsrSctpLibrary.EnsureInitialized();
-        Assert.Equal(0u, UsrSctp.SysctlGetEcnEnable());
-        Assert.Equal(1u, UsrSctp.SysctlGetPrEnable());
+        UsrSctpLibrary.Acquire();
+        UsrSctpLibrary.Acquire();
+        try
+        {
+            Assert.True(UsrSctpLibrary.IsInitialized);
+            Assert.Equal(0u, UsrSctp.SysctlGetEcnEnable());
+            Assert.Equal(1u, UsrSctp.SysctlGetPrEnable());
+            UsrSctpLibrary.Release();
+            Assert.True(UsrSctpLibrary.IsInitialized); // one lease left
+        }
+        finally
+        {
+            UsrSctpLibrary.Release();
+        }
     }
 
     [Fact]
