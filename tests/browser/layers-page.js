@@ -76,14 +76,17 @@ window.measure = async (ms) => {
   });
 };
 
-// Until the receiver shows frames of the given width (or ms pass); the last width seen.
-window.waitForWidth = async (width, ms) => {
+// Until the receiver shows frames of the given width (or ms pass); the last width seen. With
+// simulcast (several encodings) the width is the one the sender reports for encoding `index`
+// right now: under CPU load Chromium scales its encodings down, so fixed sizes would not do.
+window.waitForWidth = async (width, ms, index = -1) => {
   const end = performance.now() + ms;
-  let s;
+  let s, want = width;
   do {
     s = await snapshot();
-    if ((s.receivedWidth || s.width) === width) break;
+    if (index >= 0 && s.encoded.length > 1) want = s.encoded[index]?.width ?? width;
+    if ((s.receivedWidth || s.width) === want) break;
     await sleep(100);
   } while (performance.now() < end);
-  return s.receivedWidth || s.width;
+  return JSON.stringify({ got: s.receivedWidth || s.width, want });
 };

@@ -120,6 +120,8 @@ window.runTest = async (opts = {}) => {
     for (let i = 0; i < 60 && !(video.videoWidth > 0 && video.videoWidth < out.width); i++) await sleep(100);
     const low = await measure(2000);
     out.lowWidth = low.b.width;
+    // The sizes the sender encodes now (CPU load may have scaled them from 320/640).
+    out.lowEncodedWidths = Object.values(low.b.encoded).map((e) => e.width).sort((x, y) => x - y);
     out.lowEncoded = low.encoded;
     out.lowDecoded = low.decoded;
   }
