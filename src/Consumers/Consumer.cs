@@ -520,8 +520,15 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
             : IndexOfConsumable(packet.Ssrc);
         if (encodingIdx < 0)
             return;
-        if (_forwarder.OnPacket(packet, layers, encodingIdx, _ctx.Loop.NowUs, out ForwardedPacket fwd))
-            Forward(_sendStreams[fwd.Stream], packet, fwd, layers.IsKeyFrame, CaptureAtUs(encodingIdx, packet.Timestamp));
+        if (!_forwarder.OnPacket(packet, layers, encodingIdx, _ctx.Loop.NowUs, out ForwardedPacket fwd))
+            return;
+        Forward(_sendStreams[fwd.Stream], packet, fwd, layers.IsKeyFrame, CaptureAtUs(encodingIdx, packet.Timestamp));
+        // Packets the forwarder held until this one went out (the rest of a key frame).
+        while (_forwarder.TryTakeHeld(out RtpPacket held, out LayerInfo heldLayers, out int heldEncoding))
+        {
+            if (_forwarder.OnPacket(held, heldLayers, heldEncoding, _ctx.Loop.NowUs, out fwd))
+                Forward(_sendStreams[fwd.Stream], held, fwd, heldLayers.IsKeyFrame, CaptureAtUs(heldEncoding, held.Timestamp));
+        }
     }
 
     // IForwarderHost

@@ -59,4 +59,15 @@ internal interface IRtpForwarder
 
     /// <summary>The encoding a key frame request should name (-1: all).</summary>
     int KeyFrameEncoding { get; }
+
+    /// <summary>After a packet went out: a held packet that follows it now (simulcast: the rest
+    /// of a key frame that arrived before its first packet). The consumer passes each one to
+    /// <see cref="OnPacket"/> like any other; false when there is none.</summary>
+    bool TryTakeHeld(out RtpPacket packet, out LayerInfo layers, out int encoding)
+    {
+        packet = null!;
+        layers = default;
+        encoding = -1;
+        return false;
+    }
 }

@@ -24,6 +24,7 @@ internal sealed class SimulcastForwarder : IRtpForwarder
     private bool _keyFrameRequested;
     private ushort _switchSeq;
     private bool _lastSentEndedFrame = true;
+    private readonly KeyFrameHold _hold = new();
     private readonly uint _clockRate;
 
     public SimulcastForwarder(IForwarderHost host, CodecKind codec, int encodings, byte temporalLayers, VideoLayers preferred,
@@ -42,8 +43,12 @@ internal sealed class SimulcastForwarder : IRtpForwarder
     public int ForwardedEncoding => _selector.Current;
     public int KeyFrameEncoding => _selector.Target >= 0 ? _selector.Target : _selector.Current;
 
+    public bool TryTakeHeld(out RtpPacket packet, out LayerInfo layers, out int encoding) =>
+        _hold.TryTake(out packet, out layers, out encoding);
+
     public void Restart()
     {
+        _hold.Clear();
         _selector.Reset();
         _temporal.Reset();
         _keyFrameRequested = false;
@@ -86,10 +91,15 @@ internal sealed class SimulcastForwarder : IRtpForwarder
         bool candidate = encoding == _selector.Target && encoding != _selector.Current;
         int? captureDelta = candidate && layers.IsKeyFrame ? CaptureDelta(encoding, packet.Timestamp) : null;
         SimulcastDecision decision = _selector.OnPacket(encoding, candidate && layers.IsKeyFrame, packet.Timestamp, nowUs, captureDelta);
-        if (candidate && !layers.IsKeyFrame && !_keyFrameRequested)
+        if (candidate && !layers.IsKeyFrame)
         {
-            _keyFrameRequested = true;
-            _host.RequestKeyFrame(encoding);
+            // Maybe a later packet of the key frame, ahead of its first one.
+            _hold.Hold(packet, layers, encoding);
+            if (!_keyFrameRequested)
+            {
+                _keyFrameRequested = true;
+                _host.RequestKeyFrame(encoding);
+            }
         }
         if (decision == SimulcastDecision.Drop)
             return false;
@@ -101,6 +111,7 @@ internal sealed class SimulcastForwarder : IRtpForwarder
             _out.Restart(seq, _lastSentEndedFrame ? 0 : 1);
             _switchSeq = seq;
             _temporal.StartAtKeyFrame();
+            _hold.Release(encoding, packet.Timestamp, seq);
         }
         else if (SeqMath.IsHigher(_switchSeq, seq))
         {

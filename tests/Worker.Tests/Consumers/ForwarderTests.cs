@@ -242,6 +242,37 @@ public sealed class ForwarderTests
     }
 
     [Fact]
+    public void Simulcast_KeyFramePacketsAheadOfItsFirst_AreHeldAndForwardedInOrder()
+    {
+        var host = new Host();
+        var f = new SimulcastForwarder(host, CodecKind.Vp8, 2, 1, new VideoLayers(1, 0), 90000, 0);
+        f.OnProducerScore(0, 10);
+        f.OnProducerScore(1, 10);
+        Assert.True(Feed(f, Packet(10, 0, 2, Vp8(1, 1, 0, false, true)), 1, 0, out ForwardedPacket first));
+        f.SetPreferredLayers(new VideoLayers(0, 0));
+        // The low encoding's key frame is three packets, 101..103; 103 and 102 arrive first.
+        RtpPacket p103 = Packet(103, 9000, 1, Vp8(5, 5, 0, false, false, start: false), marker: true);
+        RtpPacket p102 = Packet(102, 9000, 1, Vp8(5, 5, 0, false, false, start: false), marker: false);
+        RtpPacket older = Packet(99, 6000, 1, Vp8(4, 4, 0, false, false), marker: true); // a delta before it
+        Assert.False(Feed(f, p103, 0, 1000, out _));
+        Assert.False(Feed(f, older, 0, 1000, out _));
+        Assert.False(Feed(f, p102, 0, 1000, out _));
+        RtpPacket p101 = Packet(101, 9000, 1, Vp8(5, 5, 0, false, true), marker: false);
+        Assert.True(Feed(f, p101, 0, 2000, out ForwardedPacket k));
+        var outSeqs = new List<ushort> { k.SequenceNumber };
+        while (f.TryTakeHeld(out RtpPacket held, out LayerInfo hl, out int enc))
+        {
+            Assert.True(f.OnPacket(held, hl, enc, 2000, out ForwardedPacket h));
+            outSeqs.Add(h.SequenceNumber);
+        }
+        Assert.Equal(new[] { (ushort)(first.SequenceNumber + 1), (ushort)(first.SequenceNumber + 2), (ushort)(first.SequenceNumber + 3) }, outSeqs);
+        // Nothing is held any more; the next packet follows on.
+        Assert.True(Feed(f, Packet(104, 12000, 1, Vp8(6, 5, 0, false, false)), 0, 3000, out ForwardedPacket next));
+        Assert.Equal((ushort)(first.SequenceNumber + 4), next.SequenceNumber);
+        Assert.False(f.TryTakeHeld(out _, out _, out _));
+    }
+
+    [Fact]
     public void Simulcast_SwitchInsideAFrame_LeavesOneSequenceNumberFree()
     {
         var f = new SimulcastForwarder(new Host(), CodecKind.Vp8, 2, 1, new VideoLayers(1, 0), 90000, 0);
