@@ -358,8 +358,12 @@ cmd_test() {
   # One closing line over everything. Conformance tests outside the ratchet (features not
   # built yet) are reported as skipped; a ratchet test that fails counts as failed.
   local up uf cp cf cs reg
-  up=$(grep -o 'passed="[0-9]*"' "$results/unit.trx" 2>/dev/null | head -1 | tr -dc 0-9); up=${up:-0}
-  uf=$(grep -o 'failed="[0-9]*"' "$results/unit.trx" 2>/dev/null | head -1 | tr -dc 0-9); uf=${uf:-0}
+  # (A unit run that did not even produce its results file counts as one failure.)
+  up=0 uf=1
+  if [ -f "$results/unit.trx" ]; then
+    up=$(grep -o 'passed="[0-9]*"' "$results/unit.trx" | head -1 | tr -dc 0-9 || true); up=${up:-0}
+    uf=$(grep -o 'failed="[0-9]*"' "$results/unit.trx" | head -1 | tr -dc 0-9 || true); uf=${uf:-0}
+  fi
   if [ -f "$results/summary.json" ]; then
     read -r cp cf cs reg < <("$NODE_BIN" -e 'const s=require(process.argv[1]);console.log(s.passed,s.failed,s.skipped,s.ratchetRegressions)' "$results/summary.json")
   else
