@@ -30,6 +30,9 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
     private readonly List<FBS.Transport.TraceEventType> _traceEventTypes = new();
     private bool _closed;
 
+    /// <summary>Close has run.</summary>
+    protected bool IsClosed => _closed;
+
     protected Transport(WorkerContext ctx, ITransportListener listener, string id, FBS.Transport.Options? options)
     {
         Ctx = ctx;
