@@ -159,7 +159,7 @@ cmd_test() {
     | grep -v '^frame:' && fuzz_ok=1 || rc=1
   log "end to end: real VP8/Opus through the worker (GStreamer), plain and SRTP"
   local e2e_ok=0 e2e_fail=0
-  for run in "e2e/plain-media.mjs" "e2e/plain-media.mjs --srtp" "e2e/rtcp-roundtrip.mjs" "e2e/srtp-feedback.mjs" "e2e/ice-binding.mjs" "e2e/tcp-pressure.mjs" "e2e/audio-observers.mjs" \
+  for run in "e2e/plain-media.mjs" "e2e/plain-media.mjs --srtp" "e2e/rtcp-roundtrip.mjs" "e2e/srtp-feedback.mjs" "e2e/ice-binding.mjs" "e2e/tcp-pressure.mjs" "e2e/srtp-ssrc-reuse.mjs" "e2e/lifecycle.mjs --warmup 30 --cycles 150" "e2e/audio-observers.mjs" \
              "browser/webrtc.mjs"; do
     # shellcheck disable=SC2086 # the run's own arguments
     if "$NODE_BIN" "$ROOT/tests/"$run --worker "$OUT/mediasoup-worker"; then

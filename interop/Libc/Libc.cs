@@ -48,6 +48,10 @@ internal static unsafe partial class Libc
     [LibraryImport(Libraries.C, EntryPoint = "getpid")]
     public static partial int GetPid();
 
+    /// <summary>glibc: returns free heap memory to the system; 1 if any was released.</summary>
+    [LibraryImport(Libraries.C, EntryPoint = "malloc_trim")]
+    public static partial int MallocTrim(nuint pad);
+
     [LibraryImport(Libraries.C, EntryPoint = "strerror")]
     public static partial nint StrError(int errnum);
 

@@ -324,6 +324,8 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
 
     private Srtp.SrtpSession? _srtpSend;
     private Srtp.SrtpSession? _srtpRecv;
+    protected override Srtp.SrtpSession? SrtpInbound => _srtpRecv;
+    protected override Srtp.SrtpSession? SrtpOutbound => _srtpSend;
 
     /// <summary>DTLS records to the DTLS layer; SRTP/SRTCP (RFC 7983 ranges) once DTLS gave keys.</summary>
     private void ReceiveMediaOrDtls(Span<byte> buffer, int length)
