@@ -6,6 +6,8 @@
 #   ./build.sh run      build, then drive the worker with the stock mediasoup host (host/demo.mjs)
 #   ./build.sh test     build, then run every test (unit tests + mediasoup's own jest suite)
 #   ./build.sh bench    build, then run the benchmarks
+#   ./build.sh fuzz [SECONDS]  coverage-guided fuzzing (SharpFuzz + AFL++) of every parser, SECONDS each (default 60)
+#   ./build.sh soak [MINUTES]  1 producer → 20 consumers with RSS sampled every 10 s (default 60 min; not in test)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -168,6 +170,9 @@ cmd_test() {
       e2e_fail=$((e2e_fail + 1)); rc=1
     fi
   done
+  log "fuzzing: every parser under AFL++ for a few seconds each (./build.sh fuzz SECONDS for longer)"
+  local afl_ok=0
+  "$ROOT/tests/fuzz/run.sh" 6 && afl_ok=1 || rc=1
   log "conformance: mediasoup's own jest suite against out/mediasoup-worker"
   rm -f "$results/summary.json"
   "$NODE_BIN" "$ROOT/tests/conformance/run.mjs" --worker "$OUT/mediasoup-worker" || rc=1
@@ -182,8 +187,8 @@ cmd_test() {
   else
     cp=0 cf=0 cs=0 reg=1
   fi
-  echo "unit: $up passed, $uf failed; channel fuzz: $([ $fuzz_ok = 1 ] && echo survived || echo FAILED); media e2e: $e2e_ok passed, $e2e_fail failed; conformance: $cp passed, $cf not passing ($reg of them in the ratchet)"
-  echo "$((up + cp + fuzz_ok + e2e_ok)) passed, $((uf + reg + 1 - fuzz_ok + e2e_fail)) failed, $((cf - reg + cs)) skipped"
+  echo "unit: $up passed, $uf failed; channel fuzz: $([ $fuzz_ok = 1 ] && echo survived || echo FAILED); AFL++ fuzz: $([ $afl_ok = 1 ] && echo no crash || echo FAILED); media e2e: $e2e_ok passed, $e2e_fail failed; conformance: $cp passed, $cf not passing ($reg of them in the ratchet)"
+  echo "$((up + cp + fuzz_ok + afl_ok + e2e_ok)) passed, $((uf + reg + 2 - fuzz_ok - afl_ok + e2e_fail)) failed, $((cf - reg + cs)) skipped"
   return $rc
 }
 
@@ -192,6 +197,7 @@ case "${1:-build}" in
   run) build_all; MEDIASOUP_WORKER_BIN="$OUT/mediasoup-worker" "$NODE_BIN" "$HOST_DIR/demo.mjs" ;;
   test) build_all; step_test_deps; step_browser_deps; cmd_test ;;
   bench) build_all; shift; "$ROOT/bench/run.sh" "$@" ;;
+  fuzz) step_system_deps; step_npm_deps; step_flatbuffers; step_native; shift; "$ROOT/tests/fuzz/run.sh" "${1:-60}" ;;
   deps) step_system_deps; step_npm_deps; step_flatbuffers; step_native ;;
-  *) echo "usage: $0 [build|run|test|bench|deps]" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|run|test|bench|fuzz [SECONDS]|soak [MINUTES]|deps]" >&2; exit 2 ;;
 esac
