@@ -197,6 +197,7 @@ case "${1:-build}" in
   run) build_all; MEDIASOUP_WORKER_BIN="$OUT/mediasoup-worker" "$NODE_BIN" "$HOST_DIR/demo.mjs" ;;
   test) build_all; step_test_deps; step_browser_deps; cmd_test ;;
   bench) build_all; shift; "$ROOT/bench/run.sh" "$@" ;;
+  soak) build_all; shift; "$NODE_BIN" "$ROOT/tests/e2e/soak.mjs" --worker "$OUT/mediasoup-worker" --minutes "${1:-60}" ;;
   fuzz) step_system_deps; step_npm_deps; step_flatbuffers; step_native; shift; "$ROOT/tests/fuzz/run.sh" "${1:-60}" ;;
   deps) step_system_deps; step_npm_deps; step_flatbuffers; step_native ;;
   *) echo "usage: $0 [build|run|test|bench|fuzz [SECONDS]|soak [MINUTES]|deps]" >&2; exit 2 ;;
