@@ -39,7 +39,8 @@ try {
   sockets.push(sink);
   await new Promise((r) => sink.bind(0, '127.0.0.1', r));
   let received = 0;
-  sink.on('message', () => { received++; });
+  // RTP only: the consumers' RTCP (sender reports) reaches the same socket.
+  sink.on('message', (m) => { if (m.length >= 2 && (m[1] < 192 || m[1] > 223)) received++; });
   const consumers = [];
   for (let i = 0; i < CONSUMERS; i++) {
     const t = await router.createPlainTransport({ listenInfo, comedia: false });
