@@ -14,6 +14,8 @@
 #                       qemu-user only. `./build.sh test` runs that stage too when CI=true or
 #                       MSW_TEST_ARM64=1 (MSW_TEST_ARM64=0 skips it).
 #   ./build.sh lib      build out/lib/libmediasoup-worker.{a,so}: mediasoup_worker_run for Rust/C hosts
+#   ./build.sh fuzz [SECONDS]  coverage-guided fuzzing (SharpFuzz + AFL++) of every parser, SECONDS each (default 60)
+#   ./build.sh soak [MINUTES]  1 producer → 20 consumers with RSS sampled every 10 s (default 60 min; not in test)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -338,7 +340,8 @@ cmd_test() {
   log "end to end: real VP8/Opus through the worker (GStreamer), plain and SRTP"
   local e2e_ok=0 e2e_fail=0
   for run in "e2e/plain-media.mjs" "e2e/plain-media.mjs --srtp" "e2e/rtcp-roundtrip.mjs" "e2e/srtp-feedback.mjs" "e2e/opus-fec.mjs" "e2e/ice-binding.mjs" "e2e/audio-observers.mjs" \
-             "e2e/budgets.mjs" "browser/webrtc.mjs" "browser/layers.mjs" "browser/room.mjs"; do
+             "e2e/tcp-pressure.mjs" "e2e/srtp-ssrc-reuse.mjs" "e2e/lifecycle.mjs --warmup 30 --cycles 150" "e2e/budgets.mjs" \
+             "browser/webrtc.mjs" "browser/layers.mjs" "browser/room.mjs"; do
     # shellcheck disable=SC2086 # the run's own arguments
     if "$NODE_BIN" "$ROOT/tests/"$run --worker "$OUT/mediasoup-worker"; then
       e2e_ok=$((e2e_ok + 1))
@@ -351,6 +354,9 @@ cmd_test() {
   for link in static dylib; do
     if run_rust_host "$link"; then lib_ok=$((lib_ok + 1)); else lib_fail=$((lib_fail + 1)); rc=1; fi
   done
+  log "fuzzing: every parser under AFL++ for a few seconds each (./build.sh fuzz SECONDS for longer)"
+  local afl_ok=0
+  "$ROOT/tests/fuzz/run.sh" 6 && afl_ok=1 || rc=1
   log "conformance: mediasoup's own jest suite against out/mediasoup-worker"
   rm -f "$results/summary.json"
   "$NODE_BIN" "$ROOT/tests/conformance/run.mjs" --worker "$OUT/mediasoup-worker" || rc=1
@@ -369,8 +375,8 @@ cmd_test() {
   else
     cp=0 cf=0 cs=0 reg=1
   fi
-  echo "unit: $up passed, $uf failed; channel fuzz: $([ $fuzz_ok = 1 ] && echo survived || echo FAILED); media e2e: $e2e_ok passed, $e2e_fail failed; library mode (Rust host, .a and .so): $lib_ok passed, $lib_fail failed; conformance: $cp passed, $cf not passing ($reg of them in the ratchet)"
-  local tp=$((up + cp + fuzz_ok + e2e_ok + lib_ok)) tf=$((uf + reg + 1 - fuzz_ok + e2e_fail + lib_fail)) ts=$((cf - reg + cs))
+  echo "unit: $up passed, $uf failed; channel fuzz: $([ $fuzz_ok = 1 ] && echo survived || echo FAILED); AFL++ fuzz: $([ $afl_ok = 1 ] && echo no crash || echo FAILED); media e2e: $e2e_ok passed, $e2e_fail failed; library mode (Rust host, .a and .so): $lib_ok passed, $lib_fail failed; conformance: $cp passed, $cf not passing ($reg of them in the ratchet)"
+  local tp=$((up + cp + fuzz_ok + afl_ok + e2e_ok + lib_ok)) tf=$((uf + reg + 2 - fuzz_ok - afl_ok + e2e_fail + lib_fail)) ts=$((cf - reg + cs))
   if arm64_gate; then
     ARM64_COUNTS="0 0 0"
     cmd_test_arm64 || rc=1
@@ -459,10 +465,12 @@ case "${1:-build}" in
     fi
     build_all; step_lib; step_test_deps; step_rust_deps; step_browser_deps; step_room_deps; cmd_test ;;
   bench) build_all; shift; "$ROOT/bench/run.sh" "$@" ;;
+  soak) build_all; shift; "$NODE_BIN" "$ROOT/tests/e2e/soak.mjs" --worker "$OUT/mediasoup-worker" --minutes "${1:-60}" ;;
+  fuzz) step_system_deps; step_npm_deps; step_flatbuffers; step_native; shift; "$ROOT/tests/fuzz/run.sh" "${1:-60}" ;;
   lib) step_system_deps; step_npm_deps; step_flatbuffers; step_native; step_lib ;;
   deps)
     step_system_deps; step_npm_deps; step_flatbuffers
     [ "$RID" = linux-arm64 ] && { step_cross_deps; step_sysroot_arm64; }
     step_native ;;
-  *) echo "usage: $0 [--rid RID] [build|run|test|bench|lib|deps]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--rid RID] [build|run|test|bench|lib|fuzz [SECONDS]|soak [MINUTES]|deps]" >&2; exit 2 ;;
 esac

@@ -14,6 +14,11 @@ internal static unsafe partial class Libc
     public const int ECONNRESET = 104;
     public const int EPIPE = 32;
     public const int ENOBUFS = 105;
+    public const int ENOMEM = 12;
+    public const int EMFILE = 24;
+    public const int ENFILE = 23;
+    public const int ECONNABORTED = 103;
+    public const int EPROTO = 71;
     public const int ECANCELED = 125;
     public const int EIO = 5;
     public const int EINVAL = 22;
@@ -42,6 +47,10 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Libraries.C, EntryPoint = "getpid")]
     public static partial int GetPid();
+
+    /// <summary>glibc: returns free heap memory to the system; 1 if any was released.</summary>
+    [LibraryImport(Libraries.C, EntryPoint = "malloc_trim")]
+    public static partial int MallocTrim(nuint pad);
 
     [LibraryImport(Libraries.C, EntryPoint = "strerror")]
     public static partial nint StrError(int errnum);

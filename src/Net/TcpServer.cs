@@ -16,11 +16,14 @@ public interface ITcpServerListener
 public sealed unsafe class TcpServer : IIoHandler, IDisposable
 {
     private const int MaxAcceptsPerWakeup = 32;
+    /// <summary>After accept failed for want of fds or memory: when to try again.</summary>
+    public const int AcceptRetryMs = 100;
 
     private readonly EventLoop _loop;
     private readonly PortManager.Binding _binding;
     private readonly IoWatch _watch;
     private ITcpServerListener? _listener;
+    private LoopTimer? _retryTimer;
     private bool _closed;
 
     public TcpServer(EventLoop loop, PortManager.Binding binding, ITcpServerListener? listener)
@@ -35,6 +38,9 @@ public sealed unsafe class TcpServer : IIoHandler, IDisposable
 
     public int Fd => _binding.Fd;
 
+    /// <summary>accept() failures for want of fds or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM).</summary>
+    public long AcceptResourceErrors { get; private set; }
+
     public void SetListener(ITcpServerListener? listener) => _listener = listener;
 
     public void OnIoReady(IoEvents events)
@@ -47,8 +53,17 @@ public sealed unsafe class TcpServer : IIoHandler, IDisposable
             if (fd < 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
-                if (errno == Libc.EINTR)
+                // A connection that died in the backlog, or a signal: the next one may be fine.
+                if (errno is Libc.EINTR or Libc.ECONNABORTED or Libc.EPROTO)
                     continue;
+                if (errno == Libc.EAGAIN)
+                    return; // edge-triggered: the next connection wakes us
+                // Out of fds or memory. The backlog stays readable but, edge-triggered, wakes us
+                // only on a new connection, and none comes once the backlog is full: without a
+                // retry the listener would never accept again. Retry on a timer (not at once,
+                // which would spin while the worker is still at its limit).
+                AcceptResourceErrors++;
+                (_retryTimer ??= _loop.CreateTimer(RetryAccept)).Start(AcceptRetryMs);
                 return;
             }
             Sockets.SetIntOption(fd, Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, 1);
@@ -59,11 +74,18 @@ public sealed unsafe class TcpServer : IIoHandler, IDisposable
             _watch.Reschedule();
     }
 
+    private void RetryAccept()
+    {
+        if (!_closed)
+            OnIoReady(IoEvents.Readable);
+    }
+
     public void Dispose()
     {
         if (_closed)
             return;
         _closed = true;
+        _retryTimer?.Stop();
         _loop.Unwatch(_watch);
         Libc.Close(_binding.Fd);
         _binding.Release();

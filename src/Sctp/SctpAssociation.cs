@@ -154,6 +154,15 @@ public sealed unsafe class SctpAssociation : IDisposable
     /// <summary>OnSctpAssociationBufferedAmountLow fires when BufferedAmount drops from above this to at or below it.</summary>
     public long BufferedAmountLowThreshold { get; set; }
 
+    /// <summary>Inbound packets refused by <see cref="SctpPacketCheck"/> before usrsctp saw them.</summary>
+    public long MalformedPacketsDropped { get; private set; }
+
+    private long[]? _droppedByVerdict;
+
+    /// <summary>How many inbound packets were refused for <paramref name="verdict"/>.</summary>
+    public long MalformedPacketsDroppedFor(SctpPacketVerdict verdict) =>
+        _droppedByVerdict == null ? 0 : _droppedByVerdict[(int)verdict];
+
     /// <summary>Pieces of messages received without end-of-record (tests: partial delivery happened).</summary>
     internal int PartialPiecesReceived { get; private set; }
 
@@ -190,15 +199,23 @@ public sealed unsafe class SctpAssociation : IDisposable
 
     /// <summary>
     /// One SCTP packet from the peer. While New, this first initiates (as the reference does on
-    /// received SCTP data), so a peer's INIT is answered at any time. Bad packets are dropped by usrsctp.
+    /// received SCTP data), so a peer's INIT is answered at any time. Packets that break the chunk
+    /// framing (<see cref="SctpPacketCheck"/>) are dropped and counted; usrsctp drops other bad ones.
     /// </summary>
     public void ProcessSctpData(ReadOnlySpan<byte> packet)
     {
         if (_socket == 0)
             return;
-        // Common header + one chunk header, or usrsctp would drop it anyway.
-        if (packet.Length < 16)
+        // Malformed chunks that usrsctp would answer with an ABORT never reach it.
+        SctpPacketVerdict verdict = SctpPacketCheck.Check(packet);
+        if (verdict != SctpPacketVerdict.Ok)
+        {
+            MalformedPacketsDropped++;
+            (_droppedByVerdict ??= new long[SctpPacketCheck.VerdictCount])[(int)verdict]++;
+            if (MalformedPacketsDropped == 1 || (MalformedPacketsDropped & 1023) == 0)
+                _logger?.Warn(LogTags.Sctp, $"SctpAssociation | malformed SCTP packet dropped [reason:{verdict}, dropped so far:{MalformedPacketsDropped}]");
             return;
+        }
         if (State == SctpAssociationState.New)
             Connect();
         if (_socket == 0)

@@ -22,6 +22,8 @@ internal sealed class PipeTransport : Transport, IUdpSocketListener
     private TransportTuple? _tuple;
     private SrtpSession? _srtpSend;
     private SrtpSession? _srtpRecv;
+    protected override SrtpSession? SrtpInbound => _srtpRecv;
+    protected override SrtpSession? SrtpOutbound => _srtpSend;
     private bool _connectCalled;
 
     public PipeTransport(WorkerContext ctx, ITransportListener listener, string id, FBS.PipeTransport.PipeTransportOptions options)

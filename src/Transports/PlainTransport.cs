@@ -25,6 +25,8 @@ internal sealed class PlainTransport : Transport, IUdpSocketListener
     private bool _connectCalled;
     private SrtpSession? _srtpSend;
     private SrtpSession? _srtpRecv;
+    protected override SrtpSession? SrtpInbound => _srtpRecv;
+    protected override SrtpSession? SrtpOutbound => _srtpSend;
 
     public PlainTransport(WorkerContext ctx, ITransportListener listener, string id, FBS.PlainTransport.PlainTransportOptions options)
         : base(ctx, listener, id, options.Base)

@@ -67,6 +67,16 @@ internal sealed class RtpListener
         RemoveWhere(_ridTable, producer);
     }
 
+    /// <summary>Adds every SSRC routed to <paramref name="producer"/> (signalled or learned) to <paramref name="into"/>.</summary>
+    public void CollectSsrcs(Producer producer, List<uint> into)
+    {
+        foreach ((uint ssrc, Producer p) in _ssrcTable)
+        {
+            if (p == producer)
+                into.Add(ssrc);
+        }
+    }
+
     public Producer? GetBySsrc(uint ssrc) => _ssrcTable.TryGetValue(ssrc, out Producer? p) ? p : null;
 
     /// <summary>Learns ssrc → producer after a MID/RID match.</summary>

@@ -30,6 +30,9 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
     private readonly List<FBS.Transport.TraceEventType> _traceEventTypes = new();
     private bool _closed;
 
+    /// <summary>Close has run.</summary>
+    protected bool IsClosed => _closed;
+
     protected Transport(WorkerContext ctx, ITransportListener listener, string id, FBS.Transport.Options? options)
     {
         Ctx = ctx;
@@ -672,9 +675,25 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
 
     public void OnDataConsumerDataProducerClosed(Data.DataConsumer consumer) => RemoveDataConsumer(consumer);
 
+    /// <summary>The transport's SRTP sessions, if it has them: the per-SSRC state (replay
+    /// window, rollover counter) of a closed producer or consumer is dropped with it, so
+    /// consumer churn does not grow a long-lived transport and an SSRC that comes back (a
+    /// re-created pipe consumer) starts afresh instead of against a stale replay window.</summary>
+    protected virtual Srtp.SrtpSession? SrtpInbound => null;
+    protected virtual Srtp.SrtpSession? SrtpOutbound => null;
+
+    private readonly List<uint> _closingSsrcs = new();
+
     private void RemoveProducer(Producer producer)
     {
         _producers.Remove(producer.Id);
+        if (SrtpInbound is Srtp.SrtpSession inbound)
+        {
+            _closingSsrcs.Clear();
+            RtpListener.CollectSsrcs(producer, _closingSsrcs);
+            foreach (uint ssrc in _closingSsrcs)
+                inbound.RemoveStream(ssrc);
+        }
         RtpListener.RemoveProducer(producer);
         producer.Close();
         Listener.OnTransportProducerClosed(this, producer);
@@ -683,10 +702,17 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
     private void RemoveConsumer(Consumer consumer)
     {
         _consumers.Remove(consumer.Id);
+        Srtp.SrtpSession? outbound = SrtpOutbound;
         foreach (uint ssrc in consumer.MediaSsrcs)
+        {
             _ssrcConsumers.Remove(ssrc);
+            outbound?.RemoveStream(ssrc);
+        }
         foreach (uint ssrc in consumer.RtxSsrcs)
+        {
             _rtxSsrcConsumers.Remove(ssrc);
+            outbound?.RemoveStream(ssrc);
+        }
         consumer.Close();
     }
 

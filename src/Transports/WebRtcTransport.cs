@@ -243,6 +243,7 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
         // A TCP tuple that ICE dropped (evicted, consent expired) takes its connection along.
         if (tuple.Protocol == ListenProtocol.Tcp && _tcpConnections.Remove(tuple.LocalId, out TcpConnection? c))
         {
+            _unidentifiedTcpSet?.Remove(c);
             if (_selectedTcp == c)
                 _selectedTcp = null;
             c.Dispose();
@@ -327,6 +328,8 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
 
     private Srtp.SrtpSession? _srtpSend;
     private Srtp.SrtpSession? _srtpRecv;
+    protected override Srtp.SrtpSession? SrtpInbound => _srtpRecv;
+    protected override Srtp.SrtpSession? SrtpOutbound => _srtpSend;
 
     /// <summary>DTLS records to the DTLS layer; SRTP/SRTCP (RFC 7983 ranges) once DTLS gave keys.</summary>
     private void ReceiveMediaOrDtls(Span<byte> buffer, int length)
@@ -501,20 +504,33 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
     private readonly Dictionary<int, TcpConnection> _tcpConnections = new();
     private TcpConnection? _selectedTcp;
 
+    /// <summary>Connections without a valid ICE tuple yet expire after this.</summary>
+    public const long UnidentifiedTcpTimeoutMs = 10_000;
+    // Connections that have not yet sent a STUN request ICE accepted. When every slot is
+    // taken, a new connection evicts the oldest of these (never an identified one), so idle
+    // connections cannot lock clients out.
+    private PendingTcpConnections<TcpConnection>? _unidentifiedTcpSet;
+    private PendingTcpConnections<TcpConnection> UnidentifiedTcp =>
+        _unidentifiedTcpSet ??= new PendingTcpConnections<TcpConnection>(
+            MaxTcpConnections, UnidentifiedTcpTimeoutMs, c => _tcpConnections.Remove(c.Id), Ctx.Loop);
+
     public bool OnTcpConnection(TcpServer server, int fd, in IpEndpoint remote)
     {
-        if (_tcpConnections.Count >= MaxTcpConnections)
+        if (IsClosed)
             return false;
-        AdoptTcpConnection(new TcpConnection(Ctx.Net, fd, server.Local, remote, this));
-        return true;
+        return AdoptTcpConnection(new TcpConnection(Ctx.Net, fd, server.Local, remote, this));
     }
 
     /// <summary>Takes a connection over (from our own TCP server, or from a WebRtcServer that
-    /// identified us by the first STUN request's username).</summary>
+    /// identified us by the first STUN request's username). It stays unidentified until ICE
+    /// validates a tuple on it. False (the caller disposes it) only when every slot holds an
+    /// identified connection.</summary>
     public bool AdoptTcpConnection(TcpConnection connection)
     {
-        if (_tcpConnections.Count >= MaxTcpConnections)
+        // Full: the new one takes the oldest unidentified connection's place.
+        if (_tcpConnections.Count >= MaxTcpConnections && !UnidentifiedTcp.EvictOldest())
             return false;
+        UnidentifiedTcp.Add(connection);
         connection.SetListener(this);
         _tcpConnections[connection.Id] = connection;
         return true;
@@ -530,6 +546,8 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
             _ice!.ProcessStunPacket(frame, tuple, Ctx.Loop.NowMs, response, out int responseLength);
             if (responseLength > 0)
                 connection.Send(response[..responseLength]);
+            if (_ice.IsValidTuple(tuple))
+                _unidentifiedTcpSet?.Remove(connection);
             ArmIceTimer();
             return;
         }
@@ -542,6 +560,7 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
     public void OnTcpConnectionClosed(TcpConnection connection)
     {
         _tcpConnections.Remove(connection.Id);
+        _unidentifiedTcpSet?.Remove(connection);
         if (_selectedTcp == connection)
             _selectedTcp = null;
         _ice?.RemoveTuple(new IceTuple(connection.Remote, connection.Id, ListenProtocol.Tcp), Ctx.Loop.NowMs);
@@ -633,6 +652,7 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
         _ice?.Close();
         _srtpSend?.Dispose();
         _srtpRecv?.Dispose();
+        _unidentifiedTcpSet?.Dispose();
         foreach (TcpConnection c in _tcpConnections.Values)
             c.Dispose();
         _tcpConnections.Clear();

@@ -193,15 +193,19 @@ internal sealed class WebRtcServer : IRequestHandler, IUdpSocketListener, ITcpSe
         transport?.ReceiveUdp(socket, buffer, length, remote);
     }
 
-    // Connections not yet claimed by a transport: the first STUN request names it.
-    private readonly List<TcpConnection> _pendingTcp = new();
-    private const int MaxPendingTcp = 256;
+    // Connections not yet claimed by a transport: the first STUN request names it. Full, a
+    // new connection evicts the oldest pending one; each expires if it names nobody in time.
+    public const int MaxPendingTcp = 256;
+    public const long PendingTcpTimeoutMs = 10_000;
+    private PendingTcpConnections<TcpConnection>? _pendingTcpSet;
+    private PendingTcpConnections<TcpConnection> PendingTcp =>
+        _pendingTcpSet ??= new PendingTcpConnections<TcpConnection>(MaxPendingTcp, PendingTcpTimeoutMs, static _ => { }, _ctx.Loop);
 
     public bool OnTcpConnection(TcpServer server, int fd, in IpEndpoint remote)
     {
-        if (_pendingTcp.Count >= MaxPendingTcp)
+        if (_closed)
             return false;
-        _pendingTcp.Add(new TcpConnection(_ctx.Net, fd, server.Local, remote, this));
+        PendingTcp.Add(new TcpConnection(_ctx.Net, fd, server.Local, remote, this));
         return true;
     }
 
@@ -214,7 +218,7 @@ internal sealed class WebRtcServer : IRequestHandler, IUdpSocketListener, ITcpSe
             int n = System.Text.Encoding.UTF8.GetChars(stun.UsernameLocalPart[..Math.Min(stun.UsernameLocalPart.Length, 256)], ufrag);
             transport = TransportForUfrag(ufrag[..n]);
         }
-        _pendingTcp.Remove(connection);
+        PendingTcp.Remove(connection);
         if (transport == null || !transport.AdoptTcpConnection(connection))
         {
             connection.Dispose();
@@ -223,7 +227,7 @@ internal sealed class WebRtcServer : IRequestHandler, IUdpSocketListener, ITcpSe
         transport.OnTcpFrame(connection, frame);
     }
 
-    public void OnTcpConnectionClosed(TcpConnection connection) => _pendingTcp.Remove(connection);
+    public void OnTcpConnectionClosed(TcpConnection connection) => PendingTcp.Remove(connection);
 
     public void Close()
     {
@@ -236,9 +240,7 @@ internal sealed class WebRtcServer : IRequestHandler, IUdpSocketListener, ITcpSe
             t.ListenServerClosed();
         _transports.Clear();
         _localUfrags.Clear();
-        foreach (TcpConnection c in _pendingTcp)
-            c.Dispose();
-        _pendingTcp.Clear();
+        _pendingTcpSet?.Dispose();
         CloseSockets();
     }
 

@@ -31,7 +31,10 @@ internal sealed unsafe class Worker : IChannelListener
         _pid = Libc.GetPid();
         if (handleSignals)
             _signals = new SignalWatcher(ctx.Loop, OnSignal, watchdog);
+        _trimmer = new MemoryTrimmer(ctx.Loop, ctx.Net.Pool, () => _routers.Count == 0 && !_closed);
     }
+
+    private readonly MemoryTrimmer _trimmer;
 
     public bool IsClosed => _closed;
 
@@ -105,6 +108,8 @@ internal sealed unsafe class Worker : IChannelListener
                     throw new MediasoupNotFoundError($"Router not found [method:{request.MethodName}]");
                 router.Close();
                 request.Accept();
+                if (_routers.Count == 0)
+                    _trimmer.OnMaybeIdle();
                 break;
             }
 
@@ -153,6 +158,7 @@ internal sealed unsafe class Worker : IChannelListener
         if (_closed)
             return;
         _closed = true;
+        _trimmer.Dispose();
         _signals?.Dispose();
         _signals = null;
         foreach (Router.Router r in _routers.Values)

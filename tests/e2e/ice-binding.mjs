@@ -7,53 +7,8 @@
 import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
-import zlib from 'node:zlib';
 import { mediasoup, check, sleep, finish } from './lib/harness.mjs';
-
-const COOKIE = 0x2112a442;
-
-// RFC 5389 Binding request with the ICE attributes (RFC 8445 §7.1.2).
-function bindingRequest({ username, password, useCandidate = false, fingerprint = true, controlled = false }) {
-  const attrs = [];
-  const attr = (type, value) => {
-    const pad = (4 - (value.length % 4)) % 4;
-    const b = Buffer.alloc(4 + value.length + pad);
-    b.writeUInt16BE(type, 0); b.writeUInt16BE(value.length, 2); value.copy(b, 4);
-    attrs.push(b);
-  };
-  attr(0x0006, Buffer.from(username));
-  const prio = Buffer.alloc(4); prio.writeUInt32BE(0x6e7f00ff); attr(0x0024, prio);
-  attr(controlled ? 0x8029 : 0x802a, crypto.randomBytes(8));
-  if (useCandidate) attr(0x0025, Buffer.alloc(0));
-  const tid = crypto.randomBytes(12);
-  const header = (len) => {
-    const h = Buffer.alloc(20);
-    h.writeUInt16BE(0x0001, 0); h.writeUInt16BE(len, 2); h.writeUInt32BE(COOKIE, 4); tid.copy(h, 8);
-    return h;
-  };
-  let body = Buffer.concat(attrs);
-  // MESSAGE-INTEGRITY over the message with the length counting it (RFC 5389 §15.4).
-  const mac = crypto.createHmac('sha1', password).update(Buffer.concat([header(body.length + 24), body])).digest();
-  const mi = Buffer.alloc(24); mi.writeUInt16BE(0x0008, 0); mi.writeUInt16BE(20, 2); mac.copy(mi, 4);
-  body = Buffer.concat([body, mi]);
-  if (fingerprint) {
-    const crc = (zlib.crc32(Buffer.concat([header(body.length + 8), body])) ^ 0x5354554e) >>> 0;
-    const fp = Buffer.alloc(8); fp.writeUInt16BE(0x8028, 0); fp.writeUInt16BE(4, 2); fp.writeUInt32BE(crc, 4);
-    body = Buffer.concat([body, fp]);
-  }
-  return { packet: Buffer.concat([header(body.length), body]), tid };
-}
-
-function parseResponse(m) {
-  const type = m.readUInt16BE(0);
-  const out = { type, attrs: new Map() };
-  for (let off = 20; off + 4 <= m.length;) {
-    const t = m.readUInt16BE(off), l = m.readUInt16BE(off + 2);
-    out.attrs.set(t, m.subarray(off + 4, off + 4 + l));
-    off += 4 + l + ((4 - (l % 4)) % 4);
-  }
-  return out;
-}
+import { COOKIE, bindingRequest, parseResponse, frame, collectFrames } from './lib/stun.mjs';
 
 const sock = dgram.createSocket('udp4');
 await new Promise((r) => sock.bind(0, '127.0.0.1', r));
@@ -134,18 +89,9 @@ try {
     transport.on('icestatechange', (st) => states.push(st));
     const conn = net.connect(cand.port, '127.0.0.1');
     await new Promise((r, j) => { conn.once('connect', r); conn.once('error', j); });
-    let acc = Buffer.alloc(0);
-    const frames = [];
-    conn.on('data', (d) => {
-      acc = Buffer.concat([acc, d]);
-      while (acc.length >= 2 && acc.length >= 2 + acc.readUInt16BE(0)) {
-        frames.push(acc.subarray(2, 2 + acc.readUInt16BE(0)));
-        acc = acc.subarray(2 + acc.readUInt16BE(0));
-      }
-    });
+    const frames = collectFrames(conn);
     const req = bindingRequest({ username: `${ufrag}:peer`, password, useCandidate: true });
-    const len = Buffer.alloc(2); len.writeUInt16BE(req.packet.length);
-    conn.write(Buffer.concat([len, req.packet]));
+    conn.write(frame(req.packet));
     for (let i = 0; i < 50 && frames.length === 0; i++) await sleep(10);
     const r = frames.length ? parseResponse(frames[0]) : null;
     check(`${label}: Binding success over TCP`, r?.type === 0x0101);

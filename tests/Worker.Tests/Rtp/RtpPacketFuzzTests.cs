@@ -93,18 +93,7 @@ public sealed class RtpPacketFuzzTests
             p.GetExtensionAt(i, out _, out _);
         }
         p.ExtensionIds = RandomIds(rng);
-        p.TryReadMid(out _);
-        p.TryReadRid(out _);
-        p.TryReadRrid(out _);
-        p.TryReadAbsSendTime(out _);
-        p.TryReadTransportWideCc01(out _);
-        p.TryReadSsrcAudioLevel(out _, out _);
-        p.TryReadVideoOrientation(out _, out _, out _);
-        p.TryReadTimeOffset(out _);
-        p.TryReadPlayoutDelay(out _, out _);
-        p.TryReadAbsCaptureTime(out _, out _);
-        p.TryReadMediasoupPacketId(out _);
-        p.TryGetDependencyDescriptor(out _);
+        RtpReaders.ReadTypedExtensions(p);
         p.GetExtensionRoom((byte)rng.Next(16));
 
         int op = rng.Next(14);

@@ -1,0 +1,70 @@
+using SharpFuzz;
+
+namespace Mediasoup.Fuzz;
+
+/// <summary>
+/// One executable, one harness per parser (Targets/*.cs, listed in <see cref="FuzzTargets"/>).
+///   Mediasoup.Worker.Fuzz TARGET              run under afl-fuzz (SharpFuzz's fork server)
+///   Mediasoup.Worker.Fuzz TARGET --replay F…  run files or directories through the target once
+///   Mediasoup.Worker.Fuzz --list              target names
+///   Mediasoup.Worker.Fuzz --write-seeds DIR   (re)write the seed corpora
+/// An exception escaping a target is a crash; targets also assert invariants by throwing.
+/// </summary>
+internal static class Program
+{
+    private const int MaxInput = 64 * 1024;
+
+    private static int Main(string[] args)
+    {
+        if (args.Length == 1 && args[0] == "--list")
+        {
+            foreach (string name in FuzzTargets.Names)
+                Console.WriteLine(name);
+            return 0;
+        }
+        if (args.Length == 2 && args[0] == "--write-seeds")
+        {
+            Seeds.WriteAll(args[1]);
+            return 0;
+        }
+        if (args.Length == 0 || !FuzzTargets.TryGet(args[0], out Func<IFuzzTarget>? create))
+        {
+            Console.Error.WriteLine($"usage: Mediasoup.Worker.Fuzz TARGET [--replay FILE|DIR ...] | --list | --write-seeds DIR; targets: {string.Join(", ", FuzzTargets.Names)}");
+            return 2;
+        }
+        if (args.Length >= 2 && args[1] == "--replay")
+            return Replay(create(), args.Skip(2));
+
+        byte[] buffer = new byte[MaxInput];
+        IFuzzTarget? target = null;
+        Fuzzer.OutOfProcess.Run(stream =>
+        {
+            target ??= create();
+            int n = 0;
+            int read;
+            while (n < buffer.Length && (read = stream.Read(buffer, n, buffer.Length - n)) > 0)
+                n += read;
+            target.Run(buffer.AsSpan(0, n));
+        });
+        return 0;
+    }
+
+    private static int Replay(IFuzzTarget target, IEnumerable<string> paths)
+    {
+        int files = 0;
+        foreach (string path in paths)
+        {
+            IEnumerable<string> inputs = Directory.Exists(path)
+                ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith('.') && !f.EndsWith("README.txt", StringComparison.Ordinal))
+                : [path];
+            foreach (string file in inputs.OrderBy(f => f, StringComparer.Ordinal))
+            {
+                byte[] data = File.ReadAllBytes(file);
+                target.Run(data.AsSpan(0, Math.Min(data.Length, MaxInput)));
+                files++;
+            }
+        }
+        Console.WriteLine($"{files} inputs replayed");
+        return 0;
+    }
+}
