@@ -59,7 +59,8 @@ try {
     packet[0] = 0x80; packet[1] = 101; packet.writeUInt16BE(seq & 0xffff, 2);
     packet.writeUInt32BE((seq * 300) >>> 0, 4); packet.writeUInt32BE(SSRC, 8);
     Buffer.from(key ? [0x10, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00] : [0x10, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]).copy(packet, 12);
-    sender.send(packet, input.tuple.localPort, '127.0.0.1');
+    // dgram.send is asynchronous: send a copy, the next packet overwrites this buffer.
+    sender.send(Buffer.from(packet), input.tuple.localPort, '127.0.0.1');
     seq++; sent++;
   };
   // Paced in 10 ms steps.
