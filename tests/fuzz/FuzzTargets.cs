@@ -22,6 +22,8 @@ internal static class FuzzTargets
         ("h264", () => new H264Target()),
         ("opus", () => new OpusTarget()),
         ("channel", () => new ChannelTarget()),
+        ("dependency-descriptor", () => new DependencyDescriptorTarget()),
+        ("av1", () => new Av1Target()),
         // Codec parsers joining (AV1, the dependency descriptor, layer parsers): one file in
         // Targets/ implementing IFuzzTarget (its Seeds() too), one line here and a seeds/NAME folder
         // (Mediasoup.Worker.Fuzz --write-seeds). Nothing else
