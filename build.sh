@@ -82,11 +82,18 @@ step_rust_deps() {
   # cargo and rustc for the library-mode test host (std only: no crates are fetched).
   # rustup's ~/.cargo/bin when present, else Debian's cargo.
   [ -d "$HOME/.cargo/bin" ] && PATH="$HOME/.cargo/bin:$PATH"
-  if ! command -v cargo >/dev/null; then
+  local c
+  if c=$(command -v cargo) && ! cargo --version >/dev/null 2>&1; then
+    # A rustup shim whose toolchains live under another home (HOME was changed): use that one's.
+    local base="${c%/.cargo/bin/cargo}"
+    [ -d "$base/.rustup" ] && export RUSTUP_HOME="$base/.rustup"
+  fi
+  if ! cargo --version >/dev/null 2>&1; then
     log "installing Debian packages for the library-mode test: cargo"
     local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends cargo >/dev/null
+    PATH="/usr/bin:$PATH"
   fi
 }
 

@@ -610,8 +610,11 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
         if (_producer == null || (uint)encodingIdx >= (uint)_consumableEncodings.Count)
             return null;
         uint mapped = _consumableEncodings[encodingIdx].Ssrc;
-        foreach (ProducerStream? ps in _producer.Streams)
+        // Per packet: index the list (a foreach over the interface would allocate an enumerator).
+        IReadOnlyList<ProducerStream?> streams = _producer.Streams;
+        for (int i = 0; i < streams.Count; i++)
         {
+            ProducerStream? ps = streams[i];
             if (ps != null && ps.MappedSsrc == mapped)
                 return ps;
         }
