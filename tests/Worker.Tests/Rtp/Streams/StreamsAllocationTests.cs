@@ -6,15 +6,7 @@ namespace Mediasoup.Tests.Rtp.Streams;
 /// <summary>The per-packet paths must not allocate once constructed.</summary>
 public sealed class StreamsAllocationTests
 {
-    private static long Measure(Action<int> body, int iterations = 20_000)
-    {
-        for (int i = 0; i < iterations; i++)
-            body(i); // warm-up (tiering, first-use paths)
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = iterations; i < 2 * iterations; i++)
-            body(i);
-        return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
+    private static long Measure(Action<int> body) => AllocationProbe.Measure(body, 20_000);
 
     [Fact]
     public void ReceivePathDoesNotAllocate()

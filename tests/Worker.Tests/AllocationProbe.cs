@@ -1,4 +1,4 @@
-namespace Mediasoup.Tests.Codecs;
+namespace Mediasoup.Tests;
 
 /// <summary>Bytes a per-packet body allocates on this thread after a warm-up of the same length.</summary>
 internal static class AllocationProbe
