@@ -50,7 +50,7 @@ internal sealed class LayeredOutput
         {
             if (!_pictureIds.Map(d.PictureId, d.PictureIdBits, d.Tl0PicIdx, out ushort pid, out byte tl0))
                 return false;
-            rewrite = PayloadRewrite.Vp8(pid, tl0);
+            rewrite = PayloadRewrite.Vp8(pid, tl0, d);
         }
         return true;
     }

@@ -14,21 +14,28 @@ internal readonly struct PayloadRewrite
     private readonly byte _flags;
     public readonly ushort PictureId;
     public readonly byte Tl0PicIdx;
+    // Where the fields sit in this packet's payload, as the forwarder parsed it: the copy has
+    // the same payload, so it is written without a second parse.
+    private readonly Vp8PayloadDescriptor _vp8;
 
     private const byte Vp8Ids = 1, SetMarker = 2, ClearMarker = 4;
 
-    private PayloadRewrite(byte flags, ushort pictureId, byte tl0)
+    private PayloadRewrite(byte flags, ushort pictureId, byte tl0, in Vp8PayloadDescriptor vp8)
     {
         _flags = flags;
         PictureId = pictureId;
         Tl0PicIdx = tl0;
+        _vp8 = vp8;
     }
 
     public bool IsEmpty => _flags == 0;
 
-    public static PayloadRewrite Vp8(ushort pictureId, byte tl0PicIdx) => new(Vp8Ids, pictureId, tl0PicIdx);
+    /// <summary>New picture id and TL0PICIDX for the packet whose descriptor is <paramref name="parsed"/>.</summary>
+    public static PayloadRewrite Vp8(ushort pictureId, byte tl0PicIdx, in Vp8PayloadDescriptor parsed) =>
+        new(Vp8Ids, pictureId, tl0PicIdx, parsed);
 
-    public PayloadRewrite WithMarker(bool marker) => new((byte)((_flags & Vp8Ids) | (marker ? SetMarker : ClearMarker)), PictureId, Tl0PicIdx);
+    public PayloadRewrite WithMarker(bool marker) =>
+        new((byte)((_flags & Vp8Ids) | (marker ? SetMarker : ClearMarker)), PictureId, Tl0PicIdx, _vp8);
 
     public void ApplyTo(Rtp.RtpPacket packet)
     {
@@ -37,10 +44,6 @@ internal readonly struct PayloadRewrite
         else if ((_flags & ClearMarker) != 0)
             packet.Marker = false;
         if ((_flags & Vp8Ids) != 0)
-        {
-            Span<byte> payload = packet.Payload;
-            if (Vp8PayloadDescriptor.TryParse(payload, out Vp8PayloadDescriptor d))
-                d.Rewrite(payload, PictureId, Tl0PicIdx);
-        }
+            _vp8.Rewrite(packet.Payload, PictureId, Tl0PicIdx); // refuses a payload shorter than the descriptor
     }
 }
