@@ -1,23 +1,14 @@
 // Browser side of the layered-video test: mediasoup-client sends the fake camera with a given
 // codec and encodings (simulcast and/or scalabilityMode) and receives it back; the Node side
 // switches the consumer's layers and asks this page what the browser measured.
-import { Device } from 'mediasoup-client';
+import { connectDevice, signal } from './client.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let state;
 
 // opts: { codec: 'video/VP8', encodings: [...], width, height }
 window.setup = async (opts) => {
-  const signal = (method, data) => window.signal(method, JSON.stringify(data ?? {})).then((r) => JSON.parse(r));
-  const device = new Device();
-  await device.load({ routerRtpCapabilities: await signal('routerRtpCapabilities') });
-  const { send, recv } = await signal('createTransports');
-  const sendTransport = device.createSendTransport(send);
-  const recvTransport = device.createRecvTransport(recv);
-  for (const t of [sendTransport, recvTransport]) {
-    t.on('connect', ({ dtlsParameters }, ok, fail) => signal('connect', { transportId: t.id, dtlsParameters }).then(ok, fail));
-  }
-  sendTransport.on('produce', ({ kind, rtpParameters }, ok, fail) => signal('produce', { kind, rtpParameters }).then(ok, fail));
+  const { device, sendTransport, recvTransport } = await connectDevice();
 
   const stream = await navigator.mediaDevices.getUserMedia({ video: { width: opts.width, height: opts.height, frameRate: 30 } });
   const codec = device.rtpCapabilities.codecs.find((c) => c.mimeType.toLowerCase() === opts.codec.toLowerCase());

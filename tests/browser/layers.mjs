@@ -5,28 +5,14 @@
 // the frames the sender encoded in the same window (a busy machine lowers both), frame
 // widths against the sender's own layer sizes.
 //   node tests/browser/layers.mjs [--worker PATH] [--only NAME]
-import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { launchChromium, servePage } from './lib.mjs';
 import { mediasoup, check, finish, opt, sleep, waitFor } from '../e2e/lib/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const bundle = await build({ entryPoints: [path.join(here, 'layers-page.js')], bundle: true, write: false, format: 'iife', logLevel: 'silent' });
-const html = `<!doctype html><html><body><script>${bundle.outputFiles[0].text}</script></body></html>`;
-const server = http.createServer((_, res) => { res.setHeader('content-type', 'text/html'); res.end(html); });
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const pageUrl = `http://127.0.0.1:${server.address().port}/`;
-
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream',
-    '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection',
-  ],
-});
+const { url: pageUrl, server } = await servePage(path.join(here, 'layers-page.js'));
+const browser = await launchChromium();
 const worker = await mediasoup.createWorker({ logLevel: 'warn' });
 worker.on('died', () => check('worker stays alive', false));
 const router = await worker.createRouter({

@@ -1,26 +1,14 @@
 // Browser side of the WebRTC test: mediasoup-client in Chromium sends its fake camera and
 // microphone through one WebRtcTransport and receives them back through another, then
 // reports what the browser itself measured (frames decoded, packets received).
-import { Device } from 'mediasoup-client';
+import { connectDevice, signal } from './client.js';
 
 // opts.simulcast: the camera goes out as two simulcast encodings (half and full size; together
 // above the browser's 300 kbps start-up estimate, so the full one only flows once the worker's
 // transport-cc feedback has let that estimate grow); after the first measurement the
 // consumer is asked for the lower one and the decoded size is measured again.
 window.runTest = async (opts = {}) => {
-  const signal = (method, data) => window.signal(method, JSON.stringify(data ?? {})).then((r) => JSON.parse(r));
-  const device = new Device();
-  await device.load({ routerRtpCapabilities: await signal('routerRtpCapabilities') });
-
-  const { send, recv } = await signal('createTransports');
-  const sendTransport = device.createSendTransport(send);
-  const recvTransport = device.createRecvTransport(recv);
-  for (const t of [sendTransport, recvTransport]) {
-    t.on('connect', ({ dtlsParameters }, ok, fail) =>
-      signal('connect', { transportId: t.id, dtlsParameters }).then(ok, fail));
-  }
-  sendTransport.on('produce', ({ kind, rtpParameters }, ok, fail) =>
-    signal('produce', { kind, rtpParameters }).then(ok, fail));
+  const { device, sendTransport, recvTransport } = await connectDevice();
 
   const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
   const producers = [];
@@ -132,16 +120,7 @@ window.runTest = async (opts = {}) => {
 // DataChannels: the page produces data on one transport, consumes it back on another and
 // reports what arrived, text and binary, ordered and unordered, up to a large message.
 window.runDataTest = async () => {
-  const signal = (method, data) => window.signal(method, JSON.stringify(data ?? {})).then((r) => JSON.parse(r));
-  const device = new Device();
-  await device.load({ routerRtpCapabilities: await signal('routerRtpCapabilities') });
-  const { send, recv } = await signal('createTransports');
-  const sendTransport = device.createSendTransport(send);
-  const recvTransport = device.createRecvTransport(recv);
-  for (const t of [sendTransport, recvTransport]) {
-    t.on('connect', ({ dtlsParameters }, ok, fail) =>
-      signal('connect', { transportId: t.id, dtlsParameters }).then(ok, fail));
-  }
+  const { sendTransport, recvTransport } = await connectDevice();
   sendTransport.on('producedata', ({ sctpStreamParameters, label, protocol }, ok, fail) =>
     signal('produceData', { sctpStreamParameters, label, protocol }).then(ok, fail));
 

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './lib.mjs';
 import { root, opt, check, finish, sleep } from '../e2e/lib/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -45,14 +45,7 @@ const alive = (pid) => {
   }
 };
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream',
-    '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
-  ],
-});
+const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
 
 /** What one page shows: per remote participant the decoded video and its charts. */
 const pageState = (page) => page.evaluate(() => {

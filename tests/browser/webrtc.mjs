@@ -3,29 +3,15 @@
 // (ICE + DTLS + SRTP) and receives them back through a second one. Variants: UDP, TCP only,
 // and through a WebRtcServer. Prints "N passed, N failed" last; exit 1 on failure.
 //   node tests/browser/webrtc.mjs [--worker PATH]
-import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { launchChromium, servePage } from './lib.mjs';
 import { mediasoup, check, finish } from '../e2e/lib/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-const bundle = await build({ entryPoints: [path.join(here, 'page.js')], bundle: true, write: false, format: 'iife', logLevel: 'silent' });
-const html = `<!doctype html><html><body><script>${bundle.outputFiles[0].text}</script></body></html>`;
-const server = http.createServer((_, res) => { res.setHeader('content-type', 'text/html'); res.end(html); });
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const pageUrl = `http://127.0.0.1:${server.address().port}/`;
-
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream',
-    '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection',
-  ],
-});
+const { url: pageUrl, server } = await servePage(path.join(here, 'page.js'));
+const browser = await launchChromium();
 
 const worker = await mediasoup.createWorker({ logLevel: 'warn' });
 worker.on('died', () => check('worker stays alive', false));
