@@ -24,6 +24,7 @@ internal sealed class SimulcastForwarder : IRtpForwarder
     private bool _keyFrameRequested;
     private ushort _switchSeq;
     private bool _lastSentEndedFrame = true;
+    private const long MaxReportSpanUs = 60_000_000;
     private readonly KeyFrameHold _hold = new();
     private readonly uint _clockRate;
 
@@ -148,6 +149,9 @@ internal sealed class SimulcastForwarder : IRtpForwarder
             return null;
         // capture instant (µs) = ntpNew + (timestamp - rtpNew) / clockRate
         long captureUs = ntpNew + (long)(int)(timestamp - rtpNew) * 1_000_000 / _clockRate;
+        // Reports of one sender lie seconds apart; anything else (a bogus SR) is not trusted.
+        if (Math.Abs(captureUs - ntpOld) > MaxReportSpanUs)
+            return null;
         long oldTicks = (captureUs - ntpOld) * _clockRate / 1_000_000;
         uint oldTimestamp = rtpOld + (uint)oldTicks;
         return (int)(oldTimestamp - timestamp);

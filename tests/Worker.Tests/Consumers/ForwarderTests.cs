@@ -242,6 +242,21 @@ public sealed class ForwarderTests
     }
 
     [Fact]
+    public void Simulcast_BogusSenderReport_FallsBackToTheWallClock()
+    {
+        var host = new Host();
+        host.Clocks[1] = (1_000_000_000, 90_000);
+        host.Clocks[0] = (long.MaxValue / 2, 5_000_000); // an SR from another century
+        var f = new SimulcastForwarder(host, CodecKind.Vp8, 2, 1, new VideoLayers(1, 0), 90000, 0);
+        f.OnProducerScore(0, 10);
+        f.OnProducerScore(1, 10);
+        Assert.True(Feed(f, Packet(10, 90_000, 2, Vp8(1, 1, 0, false, true)), 1, 0, out ForwardedPacket a));
+        f.SetPreferredLayers(new VideoLayers(0, 0));
+        Assert.True(Feed(f, Packet(50, 5_090_000, 1, Vp8(9, 9, 0, false, true)), 0, 1_000_000, out ForwardedPacket b));
+        Assert.Equal(90_000u, b.Timestamp - a.Timestamp); // one second of wall clock
+    }
+
+    [Fact]
     public void Simulcast_KeyFramePacketsAheadOfItsFirst_AreHeldAndForwardedInOrder()
     {
         var host = new Host();
