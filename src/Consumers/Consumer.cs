@@ -575,6 +575,9 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
         return known;
     }
 
+    long IForwarderHost.LayerBitrate(int encoding, int spatial, int temporal) =>
+        SourceStream(encoding)?.Stats.GetBitrate(_ctx.Loop.NowMs, spatial, temporal) ?? 0;
+
     private void EmitLayersChange()
     {
         var b = _ctx.Channel.BeginNotification();

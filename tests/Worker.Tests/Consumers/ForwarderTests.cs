@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Mediasoup.Codecs;
 using Mediasoup.Consumers;
 using Mediasoup.Rtp;
@@ -23,6 +24,9 @@ public sealed class ForwarderTests
             (ntpUs, rtpTimestamp) = c;
             return ok;
         }
+        public readonly Dictionary<(int Encoding, int Spatial, int Temporal), long> Rates = new();
+        public long LayerBitrate(int encoding, int spatial, int temporal) =>
+            Rates.TryGetValue((encoding, spatial, temporal), out long r) ? r : 0;
     }
 
     private readonly record struct Sent(ushort Seq, uint Timestamp, ushort PictureId, byte Tl0, bool Marker, int Tid, int Sid);
@@ -423,5 +427,97 @@ public sealed class ForwarderTests
         Assert.True(small.Map(127, 7, 0, out ushort x, out _));
         Assert.True(small.Map(0, 7, 0, out ushort y, out _));
         Assert.Equal((x + 1) & 0x7F, y);
+    }
+
+    [Fact]
+    public void Simulcast_BitrateCap_SwitchesDownAtAKeyFrame_AndBackUpWhenLifted()
+    {
+        var host = new Host();
+        var f = new SimulcastForwarder(host, CodecKind.Vp8, 2, 3, new VideoLayers(1, 2), 90000, 300);
+        f.OnProducerScore(0, 10);
+        f.OnProducerScore(1, 10);
+        Assert.Equal(new VideoLayers(1, 2), f.TargetLayers);
+
+        f.SetBitrateCap(new VideoLayers(0, 1));
+        Assert.Equal(new VideoLayers(0, 1), f.TargetLayers); // below the preferred encoding: its temporal cap holds
+        Assert.Equal(0, host.KeyFrameRequests[^1]);
+        f.SetBitrateCap(new VideoLayers(1, 0));
+        Assert.Equal(new VideoLayers(1, 0), f.TargetLayers);
+        f.SetBitrateCap(new VideoLayers(1, 2));
+        Assert.Equal(new VideoLayers(1, 2), f.TargetLayers);
+        f.SetBitrateCap(VideoLayers.None);
+        Assert.Equal(new VideoLayers(1, 2), f.TargetLayers);
+
+        // The preferred layers stay the ceiling: a cap above them changes nothing.
+        f.SetPreferredLayers(new VideoLayers(0, 1));
+        f.SetBitrateCap(new VideoLayers(1, 2));
+        Assert.Equal(new VideoLayers(0, 1), f.TargetLayers);
+    }
+
+    [Fact]
+    public void Simulcast_CappedEncodingGone_FallsBackWithThePreferredTemporalLayer()
+    {
+        var host = new Host();
+        var f = new SimulcastForwarder(host, CodecKind.Vp8, 3, 3, new VideoLayers(2, 2), 90000, 300);
+        f.OnProducerScore(0, 10);
+        f.OnProducerScore(2, 10);
+        f.SetBitrateCap(new VideoLayers(1, 0)); // encoding 1 is not active: 0 is what remains
+        Assert.Equal(new VideoLayers(0, 2), f.TargetLayers);
+        f.OnProducerScore(1, 10);
+        Assert.Equal(new VideoLayers(1, 0), f.TargetLayers);
+    }
+
+    [Fact]
+    public void Ladders_ListFlowingLayersUpToThePreferredOnes()
+    {
+        var host = new Host();
+        for (int e = 0; e < 3; e++)
+            for (int t = 0; t < 3; t++)
+                host.Rates[(e, 0, t)] = (e + 1) * 100_000 + t * 20_000;
+        host.Rates.Remove((1, 0, 0)); host.Rates.Remove((1, 0, 1)); host.Rates.Remove((1, 0, 2)); // encoding 1 does not flow
+        var sim = new SimulcastForwarder(host, CodecKind.Vp8, 3, 3, new VideoLayers(2, 1), 90000, 300);
+        Span<Mediasoup.Bwe.LayerRung> rungs = stackalloc Mediasoup.Bwe.LayerRung[16];
+        int n = sim.FillLadder(rungs);
+        Assert.Equal(new[] { (0, 0), (0, 1), (0, 2), (2, 0), (2, 1) }, rungs[..n].ToArray().Select(r => ((int)r.Spatial, (int)r.Temporal)).ToArray());
+        Assert.Equal(320_000, rungs[4].Bitrate);
+
+        var svcHost = new Host();
+        svcHost.Rates[(0, 0, 0)] = 100_000;
+        svcHost.Rates[(0, 1, 0)] = 300_000;
+        svcHost.Rates[(0, 1, 1)] = 450_000;
+        var svc = new SvcForwarder(svcHost, CodecKind.Vp9, 3, 2, new VideoLayers(1, 1), 300);
+        n = svc.FillLadder(rungs);
+        Assert.Equal(new[] { (0, 0), (1, 0), (1, 1) }, rungs[..n].ToArray().Select(r => ((int)r.Spatial, (int)r.Temporal)).ToArray());
+        Assert.Equal(0, new SimpleForwarderProbe().Count);
+    }
+
+    // A non-layered forwarder does not adapt: its ladder is empty.
+    private sealed class SimpleForwarderProbe
+    {
+        public int Count
+        {
+            get
+            {
+                IRtpForwarder f = new SimpleForwarder(new Host(), CodecKind.Vp8, video: true, ignoreDtx: false, 300);
+                Span<Mediasoup.Bwe.LayerRung> r = stackalloc Mediasoup.Bwe.LayerRung[4];
+                return f.FillLadder(r);
+            }
+        }
+    }
+
+    [Fact]
+    public void Svc_Vp8_BitrateCap_LowersTheTemporalLayer()
+    {
+        var host = new Host();
+        var f = new SvcForwarder(host, CodecKind.Vp8, 1, 3, new VideoLayers(0, 2), 5000);
+        f.SetBitrateCap(new VideoLayers(0, 0));
+        ushort seq = 100, pid = 10;
+        byte tl0 = 1;
+        uint ts = 1000;
+        List<Sent> sent = FeedL1T3(f, 40, ref seq, ref pid, ref tl0, ref ts, firstKey: true);
+        Assert.Equal(10, sent.Count);
+        AssertContinuous(sent);
+        f.SetBitrateCap(VideoLayers.None);
+        Assert.Equal(new VideoLayers(0, 2), f.TargetLayers);
     }
 }
