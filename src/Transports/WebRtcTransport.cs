@@ -601,6 +601,7 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
                 return;
             }
             rewrite.ApplyTo(tx);
+            StampOutgoing(tx);
             int length = tx.Length;
             if (!_srtpSend!.ProtectRtp(slot, ref length))
             {
