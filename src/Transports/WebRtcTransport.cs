@@ -610,8 +610,11 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
             }
             if (socket != null)
                 socket.CommitSend(length, _selectedRemote);
-            else if (!_selectedTcp!.Send(slot[..length]))
+            else if (!_selectedTcp!.Send(slot[..length], droppable: true))
+            {
+                RtpPacketsNotSent++;
                 return;
+            }
             CountSent(length);
             CountRtpSent(length, rewrite.RtxSsrc != 0);
         }
