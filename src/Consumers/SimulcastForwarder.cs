@@ -84,10 +84,14 @@ internal sealed class SimulcastForwarder : IRtpForwarder
 
     // The capped temporal layer holds for the capped encoding; an encoding the selector had to
     // fall back to (the capped one inactive) gets the preferred temporal layer.
+    // While a step down for bandwidth waits for the lower encoding's key frame, the current
+    // (higher) one goes on at its base temporal layer only: the receiver's link gets relief at once.
     private void UpdateTemporalTarget()
     {
         VideoLayers target = LayerCap.Apply(_preferred, _cap);
         short t = _selector.Target == target.Spatial ? target.Temporal : _preferred.Temporal;
+        if (_cap.IsSet && _cap.Spatial < _selector.Current && _selector.Target >= 0 && _selector.Target < _selector.Current)
+            t = 0;
         _temporal.Target = Math.Clamp(t, (short)0, _maxTemporal);
     }
 
@@ -158,6 +162,7 @@ internal sealed class SimulcastForwarder : IRtpForwarder
             // previous encoding's frame was cut short, so the receiver does not wait for it.
             _out.Restart(seq, _lastSentEndedFrame ? 0 : 1);
             _switchSeq = seq;
+            UpdateTemporalTarget();
             _temporal.StartAtKeyFrame();
             _hold.Release(encoding, packet.Timestamp, seq);
         }

@@ -520,4 +520,53 @@ public sealed class ForwarderTests
         f.SetBitrateCap(VideoLayers.None);
         Assert.Equal(new VideoLayers(0, 2), f.TargetLayers);
     }
+
+    [Fact]
+    public void Simulcast_StepDownForBandwidth_ThinsTheCurrentEncodingUntilTheKeyFrame()
+    {
+        var host = new Host();
+        var f = new SimulcastForwarder(host, CodecKind.Vp8, 2, 3, new VideoLayers(1, 2), 90000, 300);
+        f.OnProducerScore(0, 10);
+        f.OnProducerScore(1, 10);
+        ushort seq = 1000, pid = 10;
+        byte tl0 = 1;
+        uint ts = 1000;
+        // Encoding 1 flows at all three temporal layers.
+        var sent = new List<Sent>();
+        int[] pattern = { 0, 2, 1, 2 };
+        for (int i = 0; i < 8; i++)
+        {
+            RtpPacket p = Packet(seq++, ts += 3000, 2, Vp8(pid++, (byte)(tl0 + i / 4), pattern[i % 4], pattern[i % 4] != 0, i == 0));
+            if (f.OnPacket(p, Layers(p), 1, i * 33_000L, out ForwardedPacket fw))
+                sent.Add(Read(p, fw));
+        }
+        Assert.Equal(8, sent.Count);
+        f.SetBitrateCap(new VideoLayers(0, 2));
+        Assert.Equal(0, f.TargetLayers.Spatial);
+        // Until encoding 0's key frame comes, encoding 1 goes on at temporal layer 0 only.
+        int forwarded = 0;
+        for (int i = 8; i < 16; i++)
+        {
+            RtpPacket p = Packet(seq++, ts += 3000, 2, Vp8(pid++, (byte)(tl0 + i / 4), pattern[i % 4], pattern[i % 4] != 0, false));
+            if (f.OnPacket(p, Layers(p), 1, i * 33_000L, out _))
+                forwarded++;
+        }
+        Assert.Equal(2, forwarded);
+        Assert.Equal(new VideoLayers(1, 0), f.CurrentLayers);
+        // The key frame of encoding 0: switched, at the capped temporal layer 2.
+        RtpPacket key = Packet(5000, 7_000_000, 1, Vp8(300, 50, 0, false, true));
+        Assert.True(f.OnPacket(key, Layers(key), 0, 600_000, out _));
+        Assert.Equal(new VideoLayers(0, 2), f.TargetLayers);
+
+        // A preferred-layer change (no bandwidth cap involved) keeps the full frame rate while it waits.
+        var g = new SimulcastForwarder(new Host(), CodecKind.Vp8, 2, 3, new VideoLayers(1, 2), 90000, 300);
+        g.OnProducerScore(0, 10);
+        g.OnProducerScore(1, 10);
+        RtpPacket k1 = Packet(9000, 1000, 2, Vp8(1, 1, 0, false, true));
+        Assert.True(g.OnPacket(k1, Layers(k1), 1, 0, out _));
+        g.SetPreferredLayers(new VideoLayers(0, 2));
+        Assert.Equal(new VideoLayers(0, 2), g.TargetLayers);
+        RtpPacket t2 = Packet(9001, 4000, 2, Vp8(2, 1, 2, true, false));
+        Assert.True(g.OnPacket(t2, Layers(t2), 1, 33_000, out _));
+    }
 }
