@@ -40,6 +40,7 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
         Listener = listener;
         Id = id;
         _data = new TransportDataChannels(ctx, this);
+        _remb = new TransportRembServer(this);
         if (options is FBS.Transport.Options o)
         {
             Direct = o.Direct;
@@ -156,6 +157,7 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
                 var body = request.Body<FBS.Transport.SetMaxIncomingBitrateRequest>(FBS.Request.Body.Transport_SetMaxIncomingBitrateRequest);
                 CheckMaxBitrate(body.MaxIncomingBitrate);
                 MaxIncomingBitrate = (long)body.MaxIncomingBitrate;
+                _remb.SetMaxIncomingBitrate(MaxIncomingBitrate);
                 request.Accept();
                 break;
             }
@@ -297,6 +299,7 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
         if (p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.TransportWideCcDraft01) != 0
             && p.Codecs.Exists(c => c.HasFeedback("transport-cc")))
             _sendTransportCcFeedback = true;
+        _remb.OnProducer(p, _recvAbsSendTimeId, _sendTransportCcFeedback);
 
         var response = new FBS.Transport.ProduceResponseT { Type = (FBS.RtpParameters.Type)producer.Type };
         request.Accept(FBS.Response.Body.Transport_ProduceResponse, FBS.Transport.ProduceResponse.Pack(request.Builder, response).Value);
@@ -449,6 +452,7 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
         CountRtpReceived(length);
         if (_sendTransportCcFeedback)
             FeedTransportCc(packet);
+        _remb.OnRtpPacket(packet, Ctx.Loop.NowUs);
         // Transport-level ids to read MID/RID for the lookup; the producer sets its own after.
         packet.ExtensionIds = new HeaderExtensionIds { Mid = _recvMidId, Rid = _recvRidId, Rrid = _recvRridId };
         Producer? producer = FindProducer(packet);
@@ -632,7 +636,10 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
     }
 
     /// <summary>SSRC our receiver reports come from (we send no media of our own on it).</summary>
-    private const uint RtcpReporterSsrc = 1;
+    internal const uint RtcpReporterSsrc = 1;
+
+    /// <summary>REMB to the senders: receive-side estimate and the max incoming bitrate cap.</summary>
+    private readonly TransportRembServer _remb;
 
     public void OnProducerSendNack(Producer producer, uint ssrc, ReadOnlySpan<ushort> lost)
     {
@@ -780,6 +787,7 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
         RtpSendBitrate = (ulong)_rtpSendRate.GetRate(Ctx.Loop.NowMs),
         RtxBytesSent = RtxBytesSent,
         RtxSendBitrate = (ulong)_rtxSendRate.GetRate(Ctx.Loop.NowMs),
+        AvailableIncomingBitrate = _remb.AvailableIncomingBitrate,
         MaxIncomingBitrate = MaxIncomingBitrate != 0 ? (ulong)MaxIncomingBitrate : null,
         MaxOutgoingBitrate = MaxOutgoingBitrate != 0 ? (ulong)MaxOutgoingBitrate : null,
         MinOutgoingBitrate = MinOutgoingBitrate != 0 ? (ulong)MinOutgoingBitrate : null,
