@@ -12,10 +12,11 @@ namespace Mediasoup.Transports;
 
 /// <summary>
 /// What every transport kind shares: producers and consumers, the RTP listener, bitrate
-/// limits, trace settings, SCTP options, and the common parts of dump and stats. Kinds
-/// add their own sockets, connect() and dump/stats sections.
+/// limits, trace settings, SCTP options, and the common parts of dump and stats. Data
+/// producers, data consumers and the SCTP association live in <see cref="TransportDataChannels"/>.
+/// Kinds add their own sockets, connect() and dump/stats sections.
 /// </summary>
-internal abstract partial class Transport : IRequestHandler, INotificationHandler, IProducerListener, IConsumerListener, Data.IDataProducerListener, Data.IDataConsumerListener, Sctp.ISctpAssociationListener
+internal abstract partial class Transport : IRequestHandler, INotificationHandler, IProducerListener, IConsumerListener, IDataChannelsOwner
 {
     /// <summary>Bitrate limits (bps) accepted by the set*Bitrate requests.</summary>
     public const ulong AbsoluteMaxBitrate = long.MaxValue - 1;
@@ -38,6 +39,8 @@ internal abstract partial class Transport : IRequestHandler, INotificationHandle
         Ctx = ctx;
         Listener = listener;
         Id = id;
+        _data = new TransportDataChannels(ctx, this);
+        _remb = new TransportRembServer(this);
         if (options is FBS.Transport.Options o)
         {
             Direct = o.Direct;
@@ -154,6 +157,7 @@ internal abstract partial class Transport : IRequestHandler, INotificationHandle
                 var body = request.Body<FBS.Transport.SetMaxIncomingBitrateRequest>(FBS.Request.Body.Transport_SetMaxIncomingBitrateRequest);
                 CheckMaxBitrate(body.MaxIncomingBitrate);
                 MaxIncomingBitrate = (long)body.MaxIncomingBitrate;
+                _remb.SetMaxIncomingBitrate(MaxIncomingBitrate);
                 request.Accept();
                 break;
             }
@@ -239,37 +243,10 @@ internal abstract partial class Transport : IRequestHandler, INotificationHandle
                 break;
             }
 
-            case FBS.Request.Method.TRANSPORT_CLOSE_DATAPRODUCER:
-            {
-                var body = request.Body<FBS.Transport.CloseDataProducerRequest>(FBS.Request.Body.Transport_CloseDataProducerRequest);
-                if (!_dataProducers.TryGetValue(body.DataProducerId ?? "", out Data.DataProducer? dp))
-                    throw new MediasoupNotFoundError($"DataProducer not found [method:{request.MethodName}]");
-                RemoveDataProducer(dp);
-                request.Accept();
-                break;
-            }
-
-            case FBS.Request.Method.TRANSPORT_CLOSE_DATACONSUMER:
-            {
-                var body = request.Body<FBS.Transport.CloseDataConsumerRequest>(FBS.Request.Body.Transport_CloseDataConsumerRequest);
-                if (!_dataConsumers.TryGetValue(body.DataConsumerId ?? "", out Data.DataConsumer? dc))
-                    throw new MediasoupNotFoundError($"DataConsumer not found [method:{request.MethodName}]");
-                RemoveDataConsumer(dc);
-                Listener.OnTransportDataConsumerClosed(this, dc);
-                request.Accept();
-                break;
-            }
-
-            case FBS.Request.Method.TRANSPORT_PRODUCE_DATA:
-                ProduceData(request);
-                break;
-
-            case FBS.Request.Method.TRANSPORT_CONSUME_DATA:
-                ConsumeData(request);
-                break;
-
             default:
-                throw new MediasoupError($"unknown method '{request.MethodName}'");
+                if (!_data.TryHandleRequest(request))
+                    throw new MediasoupError($"unknown method '{request.MethodName}'");
+                break;
         }
     }
 
@@ -324,6 +301,7 @@ internal abstract partial class Transport : IRequestHandler, INotificationHandle
         if (p.ExtensionId(FBS.RtpParameters.RtpHeaderExtensionUri.TransportWideCcDraft01) != 0
             && p.Codecs.Exists(c => c.HasFeedback("transport-cc")))
             _sendTransportCcFeedback = true;
+        _remb.OnProducer(p, _recvAbsSendTimeId, _sendTransportCcFeedback);
 
         var response = new FBS.Transport.ProduceResponseT { Type = (FBS.RtpParameters.Type)producer.Type };
         request.Accept(FBS.Response.Body.Transport_ProduceResponse, FBS.Transport.ProduceResponse.Pack(request.Builder, response).Value);
@@ -371,313 +349,34 @@ internal abstract partial class Transport : IRequestHandler, INotificationHandle
         request.Accept(FBS.Response.Body.Transport_ConsumeResponse, FBS.Transport.ConsumeResponse.Pack(request.Builder, response).Value);
     }
 
-    // ---- data producers and consumers ----
+    // ---- data producers and consumers, SCTP association (TransportDataChannels) ----
 
-    private readonly Dictionary<string, Data.DataProducer> _dataProducers = new();
-    private readonly Dictionary<string, Data.DataConsumer> _dataConsumers = new();
-    private readonly SortedDictionary<ushort, Data.DataProducer> _sctpStreamProducers = new();
+    private readonly TransportDataChannels _data;
 
-    private void CheckDataType(bool isSctp, string what)
-    {
-        if (Sctp == null && !Direct)
-            throw new MediasoupError("SCTP not enabled and not a direct Transport");
-        if (isSctp && Sctp == null)
-            throw new MediasoupTypeError($"cannot create a {what} of type 'sctp', SCTP not enabled in this Transport");
-        if (!isSctp && !Direct)
-            throw new MediasoupTypeError($"cannot create a {what} of type 'direct', not a direct Transport");
-    }
+    Transport IDataChannelsOwner.Transport => this;
 
-    private void ProduceData(ChannelRequest request)
-    {
-        var body = request.Body<FBS.Transport.ProduceDataRequest>(FBS.Request.Body.Transport_ProduceDataRequest);
-        string id = body.DataProducerId ?? throw new MediasoupTypeError("missing dataProducerId");
-        if (_dataProducers.ContainsKey(id))
-            throw new MediasoupError($"a DataProducer with same dataProducerId already exists [method:{request.MethodName}]");
-        CheckDataType(body.Type == FBS.DataProducer.Type.SCTP, "DataProducer");
-        var dp = new Data.DataProducer(Ctx, this, body, MaxReceiveMessageSize != 0 ? MaxReceiveMessageSize : 262144);
-        try
-        {
-            if (dp.SctpStreamParameters is Data.SctpStreamParameters sp)
-            {
-                if (_sctpStreamProducers.ContainsKey(sp.StreamId))
-                    throw new MediasoupError($"streamId already exists in SCTP listener [streamId:{sp.StreamId}]");
-            }
-            Listener.OnTransportNewDataProducer(this, dp);
-        }
-        catch
-        {
-            dp.Close();
-            throw;
-        }
-        if (dp.SctpStreamParameters is Data.SctpStreamParameters p)
-            _sctpStreamProducers[p.StreamId] = dp;
-        _dataProducers.Add(id, dp);
-        MaySctpConnect();
-        request.Accept(FBS.Response.Body.DataProducer_DumpResponse, FBS.DataProducer.DumpResponse.Pack(request.Builder, dp.ToDump()).Value);
-    }
+    ITransportListener IDataChannelsOwner.Listener => Listener;
 
-    private void ConsumeData(ChannelRequest request)
-    {
-        var body = request.Body<FBS.Transport.ConsumeDataRequest>(FBS.Request.Body.Transport_ConsumeDataRequest);
-        string id = body.DataConsumerId ?? throw new MediasoupTypeError("missing dataConsumerId");
-        if (_dataConsumers.ContainsKey(id))
-            throw new MediasoupError($"a DataConsumer with same dataConsumerId already exists [method:{request.MethodName}]");
-        CheckDataType(body.Type == FBS.DataConsumer.Type.SCTP, "DataConsumer");
-        Data.DataProducer dp = Listener.GetDataProducerForConsumer(body.DataProducerId ?? "");
-        var dc = new Data.DataConsumer(Ctx, this, body, MaxMessageSize != 0 ? MaxMessageSize : 262144, pipe: IsPipe);
-        try
-        {
-            Listener.OnTransportNewDataConsumer(this, dc, dp);
-        }
-        catch
-        {
-            dc.Close();
-            throw;
-        }
-        _dataConsumers.Add(id, dc);
-        if (dc.Type == FBS.DataConsumer.Type.SCTP)
-            dc.SctpAssociationUsable = _sctp != null && SctpState <= Mediasoup.Sctp.SctpAssociationState.Connected;
-        MaySctpConnect();
-        request.Accept(FBS.Response.Body.DataConsumer_DumpResponse, FBS.DataConsumer.DumpResponse.Pack(request.Builder, dc.ToDump()).Value);
-    }
+    bool IDataChannelsOwner.IsPipe => IsPipe;
+
+    void IDataChannelsOwner.SendSctpPacket(ReadOnlySpan<byte> packet) => SendSctpData(packet);
 
     /// <summary>PipeTransports carry subchannel-encoded messages between routers.</summary>
     protected virtual bool IsPipe => false;
 
-    private void RemoveDataProducer(Data.DataProducer dp)
-    {
-        _dataProducers.Remove(dp.Id);
-        if (dp.SctpStreamParameters is Data.SctpStreamParameters p)
-        {
-            _sctpStreamProducers.Remove(p.StreamId);
-            // Incoming stream: tell the peer it is gone (stream reset), as with a closed channel.
-            if (Sctp is { IsDataChannel: true })
-                _sctp?.ResetStream(p.StreamId);
-        }
-        dp.Close();
-        Listener.OnTransportDataProducerClosed(this, dp);
-    }
-
-    private void RemoveDataConsumer(Data.DataConsumer dc)
-    {
-        _dataConsumers.Remove(dc.Id);
-        if (dc.SctpStreamParameters is Data.SctpStreamParameters p && _sctp != null
-            && _sctp.State == Mediasoup.Sctp.SctpAssociationState.Connected)
-            _sctp.ResetStream(p.StreamId);
-        dc.Close();
-    }
-
-    public void OnDataProducerPaused(Data.DataProducer producer) => Listener.OnTransportDataProducerPaused(this, producer);
-
-    public void OnDataProducerResumed(Data.DataProducer producer) => Listener.OnTransportDataProducerResumed(this, producer);
-
-    public void OnDataProducerMessage(Data.DataProducer producer, ReadOnlySpan<byte> data, uint ppid,
-        ReadOnlySpan<ushort> subchannels, ushort? requiredSubchannel, ushort? ignoredSubchannel)
-    {
-        List<Data.DataConsumer> consumers = producer.Consumers;
-        for (int i = 0; i < consumers.Count; i++)
-            consumers[i].SendMessage(data, ppid, subchannels, requiredSubchannel, ignoredSubchannel);
-    }
-
-    // ---- SCTP association (usrsctp) ----
-
-    private Sctp.SctpAssociation? _sctp;
-    private LoopTimer? _sctpTimer;
-    private ushort _negotiatedOs, _negotiatedMis;
-    private Data.DataConsumer? _sendingConsumer;
-
     /// <summary>Creates the association when SCTP is enabled (kinds call it after binding).</summary>
-    protected void CreateSctpAssociation()
-    {
-        if (Sctp == null)
-            return;
-        try
-        {
-            _sctp = new Sctp.SctpAssociation(65535, 65535, (int)Math.Max(Sctp.MaxReceiveMessageSize, 1),
-                (int)Math.Max(Sctp.SendBufferSize, 1), Sctp.IsDataChannel, this, Ctx.Logger);
-        }
-        catch (Exception ex)
-        {
-            throw new MediasoupError($"cannot create the SCTP association: {ex.Message}");
-        }
-        _sctpTimer = Ctx.Loop.CreateTimer(OnSctpTimer);
-    }
+    protected void CreateSctpAssociation() => _data.CreateSctpAssociation();
 
-    protected Sctp.SctpAssociationState SctpState => _sctp?.State ?? Mediasoup.Sctp.SctpAssociationState.New;
-
-    private void OnSctpTimer()
-    {
-        _sctp?.OnTimer(Ctx.Loop.NowMs);
-        ArmSctpTimer();
-    }
-
-    private void ArmSctpTimer()
-    {
-        if (_sctp == null || _sctpTimer == null)
-            return;
-        long next = _sctp.NextTimerMs;
-        if (next == long.MaxValue)
-            _sctpTimer.Stop();
-        else
-            _sctpTimer.Start(Math.Max(0, next - Ctx.Loop.NowMs));
-    }
+    protected Sctp.SctpAssociationState SctpState => _data.SctpState;
 
     /// <summary>An SCTP packet from the peer (over DTLS, UDP or TCP).</summary>
-    protected void ReceiveSctpData(ReadOnlySpan<byte> packet)
-    {
-        if (_sctp == null)
-            return;
-        _sctp.ProcessSctpData(packet);
-        ArmSctpTimer();
-    }
+    protected void ReceiveSctpData(ReadOnlySpan<byte> packet) => _data.ReceiveSctpData(packet);
 
     /// <summary>Opens the association as client once connected and data channels exist.</summary>
-    protected void MaySctpConnect()
-    {
-        if (_sctp == null || _sctp.State != Mediasoup.Sctp.SctpAssociationState.New || !IsConnected)
-            return;
-        if (_sctpStreamProducers.Count == 0 && !HasSctpDataConsumers())
-            return;
-        _sctp.Connect();
-        ArmSctpTimer();
-    }
-
-    private bool HasSctpDataConsumers()
-    {
-        foreach (Data.DataConsumer dc in _dataConsumers.Values)
-        {
-            if (dc.Type == FBS.DataConsumer.Type.SCTP)
-                return true;
-        }
-        return false;
-    }
+    protected void MaySctpConnect() => _data.MaySctpConnect();
 
     /// <summary>Kinds carry SCTP packets: DTLS application data, or plain datagrams.</summary>
     protected abstract void SendSctpData(ReadOnlySpan<byte> packet);
-
-    private readonly Sctp.SctpDataAccounting _sctpAccounting = new();
-
-    public void OnSctpAssociationSendData(ReadOnlySpan<byte> packet)
-    {
-        _sctpAccounting.Sent(packet);
-        SendSctpData(packet);
-        if (_dataConsumers.Count > 0)
-            UpdateBufferedAmounts();
-    }
-
-    public void OnSctpAssociationStateChanged(Sctp.SctpAssociationState state)
-    {
-        // While the association is coming up, messages are queued in it rather than dropped.
-        bool usable = state <= Mediasoup.Sctp.SctpAssociationState.Connected;
-        foreach (Data.DataConsumer dc in _dataConsumers.Values)
-        {
-            if (dc.Type == FBS.DataConsumer.Type.SCTP)
-                dc.SctpAssociationUsable = usable;
-        }
-        var b = Ctx.Channel.BeginNotification();
-        int off = FBS.Transport.SctpStateChangeNotification.CreateSctpStateChangeNotification(b, (FBS.SctpAssociation.SctpState)(byte)state).Value;
-        Ctx.Channel.SendNotification(Id, FBS.Notification.Event.TRANSPORT_SCTP_STATE_CHANGE, FBS.Notification.Body.Transport_SctpStateChangeNotification, off);
-    }
-
-    public void OnSctpAssociationNegotiatedCapabilities(ushort outboundStreams, ushort inboundStreams)
-    {
-        _negotiatedOs = outboundStreams;
-        _negotiatedMis = inboundStreams;
-        var n = new FBS.Transport.SctpNegotiatedCapabilitiesNotificationT
-        {
-            NegotiatedCapabilities = new FBS.SctpAssociation.SctpNegotiatedCapabilitiesT { NegotiatedMaxOutboundStreams = outboundStreams, NegotiatedMaxInboundStreams = inboundStreams },
-        };
-        var b = Ctx.Channel.BeginNotification();
-        int off = FBS.Transport.SctpNegotiatedCapabilitiesNotification.Pack(b, n).Value;
-        Ctx.Channel.SendNotification(Id, FBS.Notification.Event.TRANSPORT_SCTP_NEGOTIATED_CAPABILITIES,
-            FBS.Notification.Body.Transport_SctpNegotiatedCapabilitiesNotification, off);
-    }
-
-    /// <summary>DCEP (RFC 8832) control messages: channels here are pre-negotiated, so a stray
-    /// DATA_CHANNEL_OPEN/ACK is not data and is not forwarded.</summary>
-    private const uint DcepPpid = 50;
-
-    public void OnSctpAssociationMessageReceived(ushort streamId, uint ppid, ReadOnlySpan<byte> message)
-    {
-        if (ppid == DcepPpid || !_sctpStreamProducers.TryGetValue(streamId, out Data.DataProducer? dp))
-            return;
-        if (IsPipe && Data.SubchannelsCodec.TryDecode(message, out ReadOnlySpan<byte> payload, out ushort[] subchannels, out ushort? required, out ushort? ignored))
-        {
-            dp.ReceiveMessage(payload, ppid, subchannels, required, ignored);
-            return;
-        }
-        dp.ReceiveMessage(message, ppid, default, null, null);
-    }
-
-    public void OnSctpAssociationInboundStreamsReset(ReadOnlySpan<ushort> streamIds)
-    {
-        // DataChannel mode: the peer closed its channel; our consumer on that stream goes too.
-        if (Sctp is not { IsDataChannel: true })
-            return;
-        foreach (ushort sid in streamIds)
-        {
-            foreach (Data.DataConsumer dc in new List<Data.DataConsumer>(_dataConsumers.Values))
-            {
-                if (dc.SctpStreamParameters?.StreamId == sid)
-                {
-                    RemoveDataConsumer(dc);
-                    Listener.OnTransportDataConsumerClosed(this, dc);
-                }
-            }
-        }
-    }
-
-    public void OnSctpAssociationBufferedAmount(long bufferedAmount) => UpdateBufferedAmounts();
-
-    /// <summary>bufferedAmount is per association here; each SCTP consumer sees it and gets
-    /// its own low-threshold event when the amount crosses its threshold downwards.</summary>
-    private void UpdateBufferedAmounts()
-    {
-        foreach (Data.DataConsumer dc in _dataConsumers.Values)
-        {
-            if (dc.Type != FBS.DataConsumer.Type.SCTP)
-                continue;
-            uint before = dc.BufferedAmount;
-            dc.BufferedAmount = (uint)Math.Min(_sctpAccounting.NotYetSent, uint.MaxValue);
-            if (before > dc.BufferedAmountLowThreshold && dc.BufferedAmount <= dc.BufferedAmountLowThreshold)
-                dc.EmitBufferedAmountLow();
-        }
-    }
-
-    public void OnSctpAssociationBufferedAmountLow(long bufferedAmount) => UpdateBufferedAmounts();
-
-    public void OnSctpAssociationSendBufferFull()
-    {
-        if (_sendingConsumer != null)
-            Ctx.Channel.SendNotification(_sendingConsumer.Id, FBS.Notification.Event.DATACONSUMER_SCTP_SENDBUFFER_FULL);
-    }
-
-    public bool OnDataConsumerSendSctpMessage(Data.DataConsumer consumer, ReadOnlySpan<byte> data, uint ppid, out bool sendBufferFull)
-    {
-        sendBufferFull = false;
-        if (_sctp == null || consumer.SctpStreamParameters is not Data.SctpStreamParameters sp)
-            return false;
-        _sendingConsumer = consumer;
-        Sctp.SctpSendResult result;
-        try
-        {
-            // Counted before the call: usrsctp may put the data on the wire inside it.
-            _sctpAccounting.Queued(data.Length);
-            result = _sctp.SendSctpMessage(sp.StreamId, ppid, data, sp.Ordered, sp.MaxPacketLifeTime, sp.MaxRetransmits);
-            if (result != Mediasoup.Sctp.SctpSendResult.Ok)
-                _sctpAccounting.Queued(-data.Length);
-        }
-        finally
-        {
-            _sendingConsumer = null;
-        }
-        ArmSctpTimer();
-        consumer.BufferedAmount = (uint)Math.Min(_sctpAccounting.NotYetSent, uint.MaxValue);
-        sendBufferFull = result == Mediasoup.Sctp.SctpSendResult.BufferFull;
-        return result == Mediasoup.Sctp.SctpSendResult.Ok;
-    }
-
-    public void OnDataConsumerDataProducerClosed(Data.DataConsumer consumer) => RemoveDataConsumer(consumer);
 
     /// <summary>The transport's SRTP sessions, if it has them: the per-SSRC state (replay
     /// window, rollover counter) of a closed producer or consumer is dropped with it, so
@@ -758,6 +457,7 @@ internal abstract partial class Transport : IRequestHandler, INotificationHandle
         CountRtpReceived(length);
         if (_sendTransportCcFeedback)
             FeedTransportCc(packet);
+        _remb.OnRtpPacket(packet, Ctx.Loop.NowUs);
         // Transport-level ids to read MID/RID for the lookup; the producer sets its own after.
         packet.ExtensionIds = new HeaderExtensionIds { Mid = _recvMidId, Rid = _recvRidId, Rrid = _recvRridId };
         Producer? producer = FindProducer(packet);
@@ -951,7 +651,10 @@ internal abstract partial class Transport : IRequestHandler, INotificationHandle
     }
 
     /// <summary>SSRC our receiver reports come from (we send no media of our own on it).</summary>
-    private const uint RtcpReporterSsrc = 1;
+    internal const uint RtcpReporterSsrc = 1;
+
+    /// <summary>REMB to the senders: receive-side estimate and the max incoming bitrate cap.</summary>
+    private readonly TransportRembServer _remb;
 
     public void OnProducerSendNack(Producer producer, uint ssrc, ReadOnlySpan<ushort> lost)
     {
@@ -1047,8 +750,8 @@ internal abstract partial class Transport : IRequestHandler, INotificationHandle
             ConsumerIds = new List<string>(_consumers.Keys),
             MapSsrcConsumerId = new List<FBS.Common.Uint32StringT>(),
             MapRtxSsrcConsumerId = new List<FBS.Common.Uint32StringT>(),
-            DataProducerIds = new List<string>(_dataProducers.Keys),
-            DataConsumerIds = new List<string>(_dataConsumers.Keys),
+            DataProducerIds = new List<string>(_data.DataProducerIds),
+            DataConsumerIds = new List<string>(_data.DataConsumerIds),
             RecvRtpHeaderExtensions = new FBS.Transport.RecvRtpHeaderExtensionsT
             {
                 Mid = _recvMidId != 0 ? _recvMidId : null,
@@ -1069,11 +772,7 @@ internal abstract partial class Transport : IRequestHandler, INotificationHandle
         if (Sctp != null)
         {
             dump.SctpParameters = SctpParametersToFbs();
-            dump.SctpState = (FBS.SctpAssociation.SctpState)(byte)SctpState;
-            dump.SctpNegotiatedCapabilities = new FBS.SctpAssociation.SctpNegotiatedCapabilitiesT { NegotiatedMaxOutboundStreams = _negotiatedOs, NegotiatedMaxInboundStreams = _negotiatedMis };
-            dump.SctpListener = new FBS.Transport.SctpListenerT { StreamIdTable = new List<FBS.Common.Uint16StringT>() };
-            foreach (var kv in _sctpStreamProducers)
-                dump.SctpListener.StreamIdTable.Add(new FBS.Common.Uint16StringT { Key = kv.Key, Value = kv.Value.Id });
+            _data.FillSctpDump(dump);
         }
         return dump;
     }
@@ -1104,6 +803,7 @@ internal abstract partial class Transport : IRequestHandler, INotificationHandle
         RtpSendBitrate = (ulong)_rtpSendRate.GetRate(Ctx.Loop.NowMs),
         RtxBytesSent = RtxBytesSent,
         RtxSendBitrate = (ulong)_rtxSendRate.GetRate(Ctx.Loop.NowMs),
+        AvailableIncomingBitrate = _remb.AvailableIncomingBitrate,
         MaxIncomingBitrate = MaxIncomingBitrate != 0 ? (ulong)MaxIncomingBitrate : null,
         MaxOutgoingBitrate = MaxOutgoingBitrate != 0 ? (ulong)MaxOutgoingBitrate : null,
         MinOutgoingBitrate = MinOutgoingBitrate != 0 ? (ulong)MinOutgoingBitrate : null,
@@ -1136,16 +836,7 @@ internal abstract partial class Transport : IRequestHandler, INotificationHandle
         }
         foreach (Producer p in new List<Producer>(_producers.Values))
             RemoveProducer(p);
-        foreach (Data.DataConsumer dc in new List<Data.DataConsumer>(_dataConsumers.Values))
-        {
-            RemoveDataConsumer(dc);
-            Listener.OnTransportDataConsumerClosed(this, dc);
-        }
-        foreach (Data.DataProducer dp in new List<Data.DataProducer>(_dataProducers.Values))
-            RemoveDataProducer(dp);
-        _sctpTimer?.Stop();
-        _sctp?.Dispose();
-        _sctp = null;
+        _data.Close();
         CloseSockets();
     }
 
