@@ -22,7 +22,7 @@ internal sealed class SimulcastForwarder : IRtpForwarder
     private readonly LayeredOutput _out;
     private readonly short _maxTemporal;
     private bool _keyFrameRequested;
-    private ushort _switchSeq;
+    private SyncPoint _switch;
     private bool _lastSentEndedFrame = true;
     private const long MaxReportSpanUs = 60_000_000;
     private readonly KeyFrameHold _hold = new();
@@ -161,12 +161,12 @@ internal sealed class SimulcastForwarder : IRtpForwarder
             // Continue right after the last number sent; leave one number free when the
             // previous encoding's frame was cut short, so the receiver does not wait for it.
             _out.Restart(seq, _lastSentEndedFrame ? 0 : 1);
-            _switchSeq = seq;
+            _switch.Set(seq);
             UpdateTemporalTarget();
             _temporal.StartAtKeyFrame();
             _hold.Release(encoding, packet.Timestamp, seq);
         }
-        else if (SeqMath.IsHigher(_switchSeq, seq))
+        else if (_switch.IsBefore(seq))
         {
             return false; // the new encoding's packets from before its key frame
         }

@@ -26,7 +26,7 @@ internal sealed class SvcForwarder : IRtpForwarder
     private bool _active;
     private bool _syncRequired = true;
     private bool _keyFrameRequested;
-    private ushort _syncSeq;
+    private SyncPoint _sync;
     private VideoLayers _preferred;
     private VideoLayers _cap = VideoLayers.None;
 
@@ -126,7 +126,7 @@ internal sealed class SvcForwarder : IRtpForwarder
             return false;
         _active = true;
         ushort seq = packet.SequenceNumber;
-        if (!_syncRequired && SeqMath.IsHigher(_syncSeq, seq))
+        if (!_syncRequired && _sync.IsBefore(seq))
             return false;
 
         short spatialBefore = _spatial.Current;
@@ -142,7 +142,7 @@ internal sealed class SvcForwarder : IRtpForwarder
             // The stream (re)starts at this key picture.
             _syncRequired = false;
             _keyFrameRequested = false;
-            _syncSeq = seq;
+            _sync.Set(seq);
             _out.Restart(seq);
             _temporal.StartAtKeyFrame();
         }

@@ -347,6 +347,50 @@ public sealed class ForwarderTests
         Assert.False(Feed(video, Packet(899, 0, 5, Vp8(4, 0, 0, false, false)), 0, 0, out _));
     }
 
+    // Every forwarder, 70000 packets in order after a key frame: all forwarded with consecutive
+    // numbers. A sync point that stayed where the stream started compared higher than every
+    // packet from 32768 on (RFC 1982 order) and dropped the next 32768 (the 60-minute soak
+    // lost half of what it sent).
+    [Fact]
+    public void EveryForwarder_KeepsForwarding_PastHalfTheSequenceSpaceFromItsSyncPoint()
+    {
+        var forwarders = new (string Name, IRtpForwarder F)[]
+        {
+            ("simple", new SimpleForwarder(new Host(), CodecKind.Vp8, video: true, ignoreDtx: false, initialSeq: 7)),
+            ("svc", new SvcForwarder(new Host(), CodecKind.Vp8, 1, 1, new VideoLayers(0, 0), 7)),
+            ("simulcast", new SimulcastForwarder(new Host(), CodecKind.Vp8, 1, 1, new VideoLayers(0, 0), 90000, 7)),
+            ("pipe", new PipeForwarder([7])),
+        };
+        forwarders[2].F.OnProducerScore(0, 10);
+        byte[] key = Vp8(1, 0, 0, false, key: true);
+        byte[] delta = Vp8(2, 0, 0, false, key: false);
+        byte[] buffer = GC.AllocateArray<byte>(12 + key.Length, pinned: true);
+        var packet = new RtpPacket();
+        foreach (var (name, f) in forwarders)
+        {
+            int forwarded = 0;
+            ushort expected = 0;
+            for (int i = 0; i < 70_000; i++)
+            {
+                ushort seq = (ushort)(1000 + i);
+                buffer[0] = 0x80; buffer[1] = 0x80 | 96;
+                buffer[2] = (byte)(seq >> 8); buffer[3] = (byte)seq;
+                uint ts = (uint)(3000 * i);
+                buffer[4] = (byte)(ts >> 24); buffer[5] = (byte)(ts >> 16); buffer[6] = (byte)(ts >> 8); buffer[7] = (byte)ts;
+                buffer[11] = 5;
+                (i == 0 ? key : delta).CopyTo(buffer.AsSpan(12));
+                Assert.True(packet.TryParse(buffer.AsSpan(), buffer.Length));
+                if (!Feed(f, packet, 0, i * 3_000L, out ForwardedPacket fw))
+                    continue;
+                if (forwarded > 0)
+                    Assert.True(expected == fw.SequenceNumber, $"{name}: packet {i} went out as {fw.SequenceNumber}, expected {expected}");
+                expected = (ushort)(fw.SequenceNumber + 1);
+                forwarded++;
+            }
+            Assert.True(forwarded == 70_000, $"{name}: {forwarded} of 70000 forwarded");
+        }
+    }
+
     // RFC 9628 §4.2 descriptor: I P L F B E V Z, 15-bit picture id, layer indices, TL0PICIDX.
     private static byte[] Vp9(ushort pid, int sid, int tid, bool interPicture, bool begin, bool end, bool switchUp = false)
     {
