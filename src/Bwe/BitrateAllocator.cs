@@ -23,6 +23,7 @@ internal sealed class BitrateAllocator
 
     private LayerRung[] _rungs = new LayerRung[32];
     private int[] _start = new int[8], _count = new int[8], _current = new int[8], _priority = new int[8], _chosen = new int[8], _order = new int[8];
+    private long[] _ceiling = new long[8];
     private int _participants;
     private int _rungCount;
 
@@ -35,8 +36,10 @@ internal sealed class BitrateAllocator
     }
 
     /// <summary>Adds a consumer; returns its index for <see cref="Chosen"/>.
-    /// <paramref name="current"/> is the index in <paramref name="ladder"/> forwarded now (-1: none).</summary>
-    public int Add(byte priority, ReadOnlySpan<LayerRung> ladder, int current)
+    /// <paramref name="current"/> is the index in <paramref name="ladder"/> forwarded now (-1: none);
+    /// steps above it that cost <paramref name="ceiling"/> or more are not granted (a step the
+    /// link could not carry a moment ago).</summary>
+    public int Add(byte priority, ReadOnlySpan<LayerRung> ladder, int current, long ceiling = long.MaxValue)
     {
         int i = _participants;
         if (i == _start.Length)
@@ -48,6 +51,7 @@ internal sealed class BitrateAllocator
             Array.Resize(ref _priority, n);
             Array.Resize(ref _chosen, n);
             Array.Resize(ref _order, n);
+            Array.Resize(ref _ceiling, n);
         }
         if (_rungCount + ladder.Length > _rungs.Length)
             Array.Resize(ref _rungs, Math.Max(_rungs.Length * 2, _rungCount + ladder.Length));
@@ -57,6 +61,7 @@ internal sealed class BitrateAllocator
         _current[i] = current < ladder.Length ? current : ladder.Length - 1;
         _priority[i] = Math.Max((int)priority, 1);
         _chosen[i] = -1;
+        _ceiling[i] = ceiling;
         _rungCount += ladder.Length;
         _participants++;
         return i;
@@ -114,6 +119,8 @@ internal sealed class BitrateAllocator
                 {
                     int next = _chosen[i] + 1;
                     if (next >= _count[i])
+                        break;
+                    if (next > _current[i] && _rungs[_start[i] + next].Bitrate >= _ceiling[i])
                         break;
                     long extra = Cost(i, next) - Cost(i, _chosen[i]);
                     if (extra > remaining)

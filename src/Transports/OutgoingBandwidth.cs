@@ -57,6 +57,29 @@ internal sealed class OutgoingBandwidth : IDisposable
     private readonly LayerRung[] _rungs = new LayerRung[MaxRungs];
     private readonly List<Consumer> _participants = new();
     private readonly List<int> _ladderLengths = new();
+    private readonly List<int> _currentRungs = new();
+    private readonly List<long> _currentBitrates = new();
+    private readonly List<LayerBackoff> _backoffs = new();
+
+    /// <summary>A consumer the link pushed down from a step: that step (and dearer ones) are
+    /// not tried again until the backoff ends, or the estimate clears it by far. Doubles when a
+    /// step is lost again soon after it was granted, so a link at a step's edge does not see it
+    /// come and go.</summary>
+    private sealed class LayerBackoff
+    {
+        public required Consumer Consumer;
+        public long FailedBitrate;
+        public long UntilUs;
+        public long BackoffUs;
+        public long GrantedAtUs = long.MinValue / 2;
+    }
+
+    public const long InitialBackoffUs = 12_000_000;
+    public const long MaxBackoffUs = 60_000_000;
+    /// <summary>A step lost within this long after it was granted doubles the backoff.</summary>
+    public const long QuickFailureUs = 6_000_000;
+    /// <summary>An estimate this many times the lost step's bitrate lifts the backoff at once.</summary>
+    public const double ClearBackoffFactor = 1.5;
     private readonly byte[] _probe;
     private readonly RtpPacket _probePacket = new();
     private readonly int _probeHeaderLength;
@@ -179,6 +202,8 @@ internal sealed class OutgoingBandwidth : IDisposable
         _allocator.Clear();
         _participants.Clear();
         _ladderLengths.Clear();
+        _currentRungs.Clear();
+        _currentBitrates.Clear();
         long fixedRate = 0;
         long desired = 0;
         Span<LayerRung> rungs = _rungs;
@@ -193,10 +218,18 @@ internal sealed class OutgoingBandwidth : IDisposable
                 desired += rate;
                 continue;
             }
-            _allocator.Add(c.Priority, rungs[..n], IndexOf(rungs[..n], c.CurrentLayers));
+            int current = IndexOf(rungs[..n], c.CurrentLayers);
+            _allocator.Add(c.Priority, rungs[..n], current, Ceiling(c, available, nowUs));
             _participants.Add(c);
             _ladderLengths.Add(n);
+            _currentRungs.Add(current);
+            _currentBitrates.Add(current >= 0 ? rungs[current].Bitrate : 0);
             desired += rungs[n - 1].Bitrate;
+        }
+        for (int i = _backoffs.Count - 1; i >= 0; i--)
+        {
+            if (nowUs >= _backoffs[i].UntilUs + MaxBackoffUs || !_participants.Contains(_backoffs[i].Consumer) && nowUs >= _backoffs[i].UntilUs)
+                _backoffs.RemoveAt(i);
         }
         _allocator.Allocate(Math.Max(0, available - fixedRate));
         for (int i = 0; i < _participants.Count; i++)
@@ -207,13 +240,55 @@ internal sealed class OutgoingBandwidth : IDisposable
                 c.SetBitrateCap(VideoLayers.None);
                 continue;
             }
+            int chosen = _allocator.Chosen(i);
+            NoteOutcome(c, _currentRungs[i], _currentBitrates[i], chosen, nowUs);
             // The top step of its ladder is all it wants: no cap then.
-            bool top = _allocator.Chosen(i) == _ladderLengths[i] - 1;
+            bool top = chosen == _ladderLengths[i] - 1;
             c.SetBitrateCap(top ? VideoLayers.None : new VideoLayers(rung.Spatial, rung.Temporal));
         }
         _bwe.SetDesiredBitrate(desired, nowUs);
         BweTrace trace = _bwe.Trace;
         _host.EmitBweTrace(Type, trace);
+    }
+
+    private LayerBackoff? BackoffOf(Consumer c)
+    {
+        for (int i = 0; i < _backoffs.Count; i++)
+        {
+            if (_backoffs[i].Consumer == c)
+                return _backoffs[i];
+        }
+        return null;
+    }
+
+    private long Ceiling(Consumer c, long available, long nowUs)
+    {
+        LayerBackoff? b = BackoffOf(c);
+        if (b == null || nowUs >= b.UntilUs || available >= b.FailedBitrate * ClearBackoffFactor)
+            return long.MaxValue;
+        // Measured layer rates wander by some percent: keep the lost step itself out too.
+        return b.FailedBitrate * 9 / 10;
+    }
+
+    private void NoteOutcome(Consumer c, int current, long currentBitrate, int chosen, long nowUs)
+    {
+        if (current < 0 || chosen == current)
+            return;
+        LayerBackoff? b = BackoffOf(c);
+        if (chosen > current)
+        {
+            if (b != null)
+                b.GrantedAtUs = nowUs;
+            return;
+        }
+        if (b == null)
+        {
+            b = new LayerBackoff { Consumer = c };
+            _backoffs.Add(b);
+        }
+        b.BackoffUs = nowUs - b.GrantedAtUs < QuickFailureUs ? Math.Min(Math.Max(b.BackoffUs, InitialBackoffUs) * 2, MaxBackoffUs) : InitialBackoffUs;
+        b.UntilUs = nowUs + b.BackoffUs;
+        b.FailedBitrate = currentBitrate;
     }
 
     private static int IndexOf(ReadOnlySpan<LayerRung> rungs, VideoLayers layers)

@@ -112,4 +112,17 @@ public class BitrateAllocatorTests
         }, 2000);
         Assert.Equal(0, bytes);
     }
+
+    [Fact]
+    public void CeilingStopsTheClimb_ButNeverTakesAwayWhatIsForwarded()
+    {
+        var a = new BitrateAllocator();
+        int i = a.Add(1, Ladder, current: 3, ceiling: 330_000);
+        a.Allocate(5_000_000);
+        Assert.Equal(3, a.Chosen(i)); // (1,1) at 330 k and up are out of reach
+        a.Clear();
+        i = a.Add(1, Ladder, current: 5, ceiling: 330_000);
+        a.Allocate(5_000_000);
+        Assert.Equal(5, a.Chosen(i)); // it forwards (1,2) already: kept
+    }
 }
