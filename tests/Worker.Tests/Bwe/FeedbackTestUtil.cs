@@ -20,6 +20,17 @@ internal static class FeedbackTestUtil
         return buf;
     }
 
+    public static void Deliver(SendSideBwe bwe, byte[] compound, long nowUs)
+    {
+        var reader = new RtcpCompoundReader(compound);
+        Assert.Equal(RtcpError.None, reader.Error);
+        while (reader.MoveNext())
+        {
+            if (TransportCcFeedback.TryRead(reader.Current, out TransportCcFeedback fb))
+                bwe.OnTransportFeedback(fb, nowUs);
+        }
+    }
+
     public static int Process(FeedbackAdapter adapter, byte[] compound)
     {
         var reader = new RtcpCompoundReader(compound);
