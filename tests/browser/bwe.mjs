@@ -8,8 +8,9 @@
 //     against the frames the sender encoded of the consumed layers, layer changes at steady
 //     capacity and time without any layer;
 //   priorities: two consumers with priorities 1 and 2 on one transport limited to 800 kbit/s;
-//   ICE-TCP: a TCP-only consumer on a link limited to 400 kbit/s degrades and stays connected.
-//   node tests/browser/bwe.mjs [--worker PATH] [--only shaped|priority|tcp] [--queue-bytes N] [--oracle]
+//   ICE-TCP: a TCP-only consumer on a link limited to 400 kbit/s degrades and stays connected;
+//   setMaxIncomingBitrate(250000) on the browser's send transport caps what it sends.
+//   node tests/browser/bwe.mjs [--worker PATH] [--only shaped|priority|tcp|maxincoming] [--queue-bytes N] [--oracle]
 // Goals (issue 12): step down within 1.5 s, back on top within 5 s, under 3 % receiver loss at
 // 600 and 400 kbit/s, never no layer while one fits, no flapping at steady capacity.
 import { execFileSync } from 'node:child_process';
@@ -32,6 +33,8 @@ const MIN_STEADY_DECODED = 0.8; // frames decoded / frames encoded of the consum
 const RAMP_MS = 45000;          // for Chromium's own estimate to allow all three encodings, busy machine
 const LIMITED_MS = 20000;       // each limited phase
 const UNLIMITED_MS = 12000;     // each unlimited phase after a limit
+const MAX_INCOMING = 250000;    // setMaxIncomingBitrate on the send transport...
+const MAX_INCOMING_REACT_MS = 5000; // ...and the time Chromium has to obey it
 const FIT_MARGIN = 1.25;        // RTP/SRTP/UDP/IP overhead (~7 %) and key frames over a layer's measured bitrate
 // The shaped link's queue in bytes: 120 kB, ~100 packets, 1.6 s at 600 kbit/s and 2.4 s at 400.
 const queueBytes = Number(opt('queue-bytes', 120000));
@@ -182,8 +185,11 @@ async function layerBitrates() {
 
 // Layers ordered as the consumer steps through them (none lowest).
 const rank = (l) => (l ? l.spatialLayer * 10 + (l.temporalLayer ?? 0) : -1);
+// The measured bitrate of layers (cumulative over temporal layers); one the worker did not
+// measure counts as its encoding's whole rate.
+const rateOf = (rates, l) => rates[l.spatialLayer][l.temporalLayer ?? 2] || rates[l.spatialLayer][2];
 // Whether the layers' measured bitrate fits kbps with the overhead margin.
-const fits = (rates, l, kbps) => Boolean(l) && rates[l.spatialLayer][l.temporalLayer ?? 2] * FIT_MARGIN <= kbps * 1000;
+const fits = (rates, l, kbps) => Boolean(l) && rateOf(rates, l) > 0 && rateOf(rates, l) * FIT_MARGIN <= kbps * 1000;
 // The highest layers that fit kbps, or null.
 const bestFit = (rates, kbps) => {
   let best = null;
@@ -255,7 +261,7 @@ function checkLimited(name, r) {
   const tag = `${name} ${r.label}`;
   check(`${tag}: steps down within ${REACT_MS} ms`, r.downMs !== null && r.downMs <= REACT_MS, `${r.downMs ?? 'never'} ms`);
   check(`${tag}: ends on layers whose bitrate fits the link (e.g. ${fmtLayers(r.fit)})`, fits(rates, r.after, r.kbps),
-    `on ${fmtLayers(r.after)}: ${r.after ? Math.round(rates[r.after.spatialLayer][r.after.temporalLayer ?? 2] / 1000) : 0} kbit/s`);
+    `on ${fmtLayers(r.after)}: ${r.after ? Math.round(rateOf(rates, r.after) / 1000) : 0} kbit/s`);
   check(`${tag}: never without a layer while ${fmtLayers(r.fit)} fits`, r.noLayerMs === 0, `${r.noLayerMs} ms without`);
   check(`${tag}: receiver loss under ${MAX_LOSS_PCT} %`, r.w.lossPct !== undefined && r.w.lossPct < MAX_LOSS_PCT, `${r.w.lossPct?.toFixed(1)} %`);
   check(`${tag}: keeps decoding (${MIN_STEADY_DECODED * 100} % of the consumed layers' frames in the steady part)`,
@@ -302,9 +308,15 @@ const scenarios = {
     await low.consumer.setPriority(1);
     await high.consumer.setPriority(2);
     check('priority: both consumers reach the top layer unlimited', await onTop(rx, 20000), `${fmtLayers(high.consumer.currentLayers)}, ${fmtLayers(low.consumer.currentLayers)}`);
+    rates ??= await layerBitrates();
     const link = transports.get(low.transportId).link;
     link.set(800);
     const from = Date.now();
+    if (oracle && rates) {
+      // Calibration only: the lowest layers for priority 1, the best of the rest for priority 2.
+      await low.consumer.setPreferredLayers({ spatialLayer: 0, temporalLayer: 2 });
+      await high.consumer.setPreferredLayers(bestFit(rates, 800 - (rates[0][2] * FIT_MARGIN) / 1000));
+    }
     await sleep(LIMITED_MS);
     const to = Date.now();
     const wl = window_(low, rx[0][1], from + SETTLE_MS, to) ?? {};
@@ -326,6 +338,7 @@ const scenarios = {
     const t = transports.get(entry.transportId);
     const top = await onTop(rx, 20000);
     check('tcp: consumer over ICE-TCP reaches the top layer unlimited', top, fmtLayers(entry.consumer.currentLayers));
+    rates ??= await layerBitrates();
     // The kernel's send queue of the worker's TCP connection, every second (what the worker
     // queues itself on top of it is not visible from here).
     const sendQ = [];
@@ -341,6 +354,10 @@ const scenarios = {
       + `${gone >= 0 ? ` (connection gone after ~${gone} s)` : ''}`);
     const w = window_(entry, id, Date.now() - 10000, Date.now()) ?? {};
     const closed = t.events.find((e) => e.s === 'closed' || e.s === 'disconnected' || e.s === 'failed');
+    // Which side gave up first: the browser's PeerConnection state, against the worker's ICE state.
+    const browserLeft = samples.find((x) => x.at > t0 && x.consumers[id] && x.consumers[id].connection !== 'connected'
+      && x.at >= (entry.events[0]?.at ?? 0));
+    if (browserLeft) console.log(`  tcp: the browser's connection was ${browserLeft.consumers[id].connection} at ${((browserLeft.at - t0) / 1000).toFixed(1)} s`);
     console.log(`  tcp: transport ice ${t.transport.iceState}, dtls ${t.transport.dtlsState}, browser ${w.connection}; `
       + `state changes ${t.events.map((e) => `${e.ev.replace('statechange', '')}=${e.s}@${((e.at - t0) / 1000).toFixed(1)}s`).join(' ') || 'none'}; `
       + `last 10 s: ${w.decoded}/${w.expected} decoded, ${w.kbps} kbit/s`);
@@ -350,6 +367,26 @@ const scenarios = {
       `${r.downMs ?? 'never'} ms, on ${fmtLayers(r.after)}`);
     check('tcp: keeps decoding in the last 10 s', w.decodedRatio >= MIN_STEADY_DECODED, `${w.decoded}/${w.expected}`);
     await closeReceiver(rx);
+  },
+
+  // setMaxIncomingBitrate on the browser's send transport: the worker sends REMB caps and
+  // Chromium obeys them (the reference sends one every 1.5 s).
+  async maxincoming() {
+    const sendTransport = [...transports.values()][0].transport;
+    const rate = (from, to) => {
+      const a = samples.find((x) => x.at >= from), b = samples.findLast((x) => x.at <= to);
+      const bytes = (x) => Object.values(x.encodings).reduce((n, e) => n + e.bytes, 0);
+      return a && b && b.at > a.at ? Math.round(((bytes(b) - bytes(a)) * 8) / (b.at - a.at)) : 0;
+    };
+    await sleep(3000);
+    const before = rate(Date.now() - 3000, Date.now());
+    await sendTransport.setMaxIncomingBitrate(MAX_INCOMING);
+    const from = Date.now();
+    await sleep(MAX_INCOMING_REACT_MS + 8000);
+    const after = rate(from + MAX_INCOMING_REACT_MS, Date.now());
+    console.log(`  maxincoming @ ${since()}: the browser sent ${before} kbit/s of media, ${after} kbit/s from ${MAX_INCOMING_REACT_MS} ms after setMaxIncomingBitrate(${MAX_INCOMING})`);
+    check(`maxincoming: the browser sends at most ${MAX_INCOMING / 1000} kbit/s of media from ${MAX_INCOMING_REACT_MS} ms after setMaxIncomingBitrate(${MAX_INCOMING})`,
+      after > 0 && after <= MAX_INCOMING / 1000, `${after} kbit/s, ${before} before`);
   },
 };
 
