@@ -22,3 +22,17 @@ export async function servePage(entry) {
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${server.address().port}/`, server };
 }
+
+/**
+ * A new page whose errors are logged and whose window.signal(method, json) calls
+ * handlers[method](data) on the Node side; the handler's result goes back as JSON.
+ */
+export async function signalPage(browser, handlers) {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.log(`  [page error] ${e.message}`));
+  await page.exposeFunction('signal', async (method, json) => {
+    if (!handlers[method]) throw new Error(`unknown method ${method}`);
+    return JSON.stringify((await handlers[method](JSON.parse(json))) ?? {});
+  });
+  return page;
+}
