@@ -19,7 +19,7 @@ internal readonly record struct LayerRung(short Spatial, short Temporal, long Bi
 internal sealed class BitrateAllocator
 {
     /// <summary>Factor applied to steps above a consumer's current one.</summary>
-    public const double UpHeadroom = 1.15;
+    public const double UpHeadroom = 1.25;
 
     private LayerRung[] _rungs = new LayerRung[32];
     private int[] _start = new int[8], _count = new int[8], _current = new int[8], _priority = new int[8], _chosen = new int[8], _order = new int[8];

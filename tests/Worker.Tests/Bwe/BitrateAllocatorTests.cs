@@ -33,9 +33,9 @@ public class BitrateAllocatorTests
     [Fact]
     public void ClimbsOnlyWithHeadroom()
     {
-        // Forwarding (1,1) at 330 k: (1,2) at 500 k needs 575 k with the headroom.
-        Assert.Equal(4, Run(520_000, current: 4));
-        Assert.Equal(5, Run(580_000, current: 4));
+        // Forwarding (1,1) at 330 k: (1,2) at 500 k needs 625 k with the headroom.
+        Assert.Equal(4, Run(600_000, current: 4));
+        Assert.Equal(5, Run(630_000, current: 4));
         // Keeping what it forwards needs no headroom: 500 k of budget keep (1,2).
         Assert.Equal(5, Run(500_000, current: 5));
     }
