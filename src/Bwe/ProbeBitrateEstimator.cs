@@ -18,6 +18,8 @@ internal sealed class ProbeBitrateEstimator
     private const double MinRatioUnsaturated = 0.90;
     private const double SaturatedFraction = 0.95;
     private const long MaxIntervalUs = 1_000_000;
+    /// <summary>Arrivals this close to the first one count as the same burst (feedback has 250 µs ticks).</summary>
+    private const long BurstUs = 500;
 
     private struct Cluster
     {
@@ -87,10 +89,18 @@ internal sealed class ProbeBitrateEstimator
             c.LastSendUs = packet.SendUs;
             c.LastSendSize = packet.Size;
         }
-        if (packet.ArrivalUs < c.FirstArrivalUs)
+        // What arrived with the first packet (a burst the bottleneck let through at once, e.g. a
+        // GSO batch a local shaper treats as one packet) took no measurable time: it is left out
+        // of the receive rate as a whole, not just the first packet.
+        if (packet.ArrivalUs < c.FirstArrivalUs - BurstUs)
         {
             c.FirstArrivalUs = packet.ArrivalUs;
             c.FirstArrivalSize = packet.Size;
+        }
+        else if (packet.ArrivalUs <= c.FirstArrivalUs + BurstUs)
+        {
+            c.FirstArrivalUs = Math.Min(c.FirstArrivalUs, packet.ArrivalUs);
+            c.FirstArrivalSize += packet.Size;
         }
         if (packet.ArrivalUs > c.LastArrivalUs)
             c.LastArrivalUs = packet.ArrivalUs;

@@ -84,4 +84,30 @@ public sealed class ProbeTests
         Assert.Equal(result, est.ResultOf(4));
         Assert.Equal(0, est.OnPacket(new PacketResult(11, 0, 0, 1000, 5, true))); // unknown cluster
     }
+
+    [Fact]
+    public void Estimator_BurstsThatArriveAtOnce_DoNotInflateTheReceiveRate()
+    {
+        // 10 packets of 1200 B paced at 1.2 Mbit/s; a 700 kbit/s bottleneck that lets them through
+        // in two bursts of five (as a local shaper does with a GSO batch), 68.6 ms apart.
+        var est = new ProbeBitrateEstimator();
+        est.Register(new ProbeCluster(3, 1_200_000, 10, 12_000));
+        long result = 0;
+        for (int i = 0; i < 10; i++)
+        {
+            long arrival = 100_000 + (i < 5 ? 0 : 68_600) + (i % 5) * 10; // within a burst: microseconds apart
+            result = Math.Max(result, est.OnPacket(new PacketResult(i, i * 8000, arrival, 1200, 3, true)));
+        }
+        // The second burst's 6000 B over the 68.6 ms the link took: 700 kbit/s (95 % of it, the link
+        // being saturated), not the 1.2 Mbit/s the first burst's bytes would make of it.
+        Assert.InRange(result, 600_000, 720_000);
+
+        // The whole cluster in one burst: no measurable receive rate, no result.
+        var one = new ProbeBitrateEstimator();
+        one.Register(new ProbeCluster(4, 1_200_000, 10, 12_000));
+        long r = 0;
+        for (int i = 0; i < 10; i++)
+            r = Math.Max(r, one.OnPacket(new PacketResult(i, i * 1000, 50_000 + i * 20, 1200, 4, true)));
+        Assert.Equal(0, r);
+    }
 }
