@@ -44,7 +44,7 @@ public static class Program
             config = config.AddFilter(new BenchmarkDotNet.Filters.GlobFilter([filter]));
 
         Summary[] summaries = BenchmarkRunner.Run(
-            [typeof(RtpBenchmarks), typeof(RtcpBenchmarks), typeof(SrtpBenchmarks), typeof(CodecBenchmarks), typeof(ForwardingBenchmarks)], config);
+            [typeof(RtpBenchmarks), typeof(RtcpBenchmarks), typeof(SrtpBenchmarks), typeof(CodecBenchmarks), typeof(ForwardingBenchmarks), typeof(BweBenchmarks)], config);
 
         int allocating = 0, failed = 0;
         foreach (Summary summary in summaries)
