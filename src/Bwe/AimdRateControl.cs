@@ -10,7 +10,8 @@ namespace Mediasoup.Bwe;
 /// <para>
 /// Two guards keep it tied to what the link really carried: it never grows past 1.5 × the
 /// acknowledged rate (an application-limited sender cannot run the estimate away), and when the
-/// sender was application-limited at the time of an over-use (it sent well below the estimate and
+/// sender was application-limited at the time of an over-use (in ALR, or sending under
+/// <see cref="AppLimitedRatio"/> × the estimate, and
 /// the link delivered what it sent: a transient queue, e.g. a key frame burst, not a full link) it steps down from the estimate, at most once per <see cref="AppLimitedDecreaseIntervalUs"/>,
 /// instead of snapping to a rate the link was never asked to carry (the collapse to a fraction of
 /// the capacity that a low-rate layer would otherwise cause).
@@ -68,7 +69,7 @@ internal sealed class AimdRateControl
         _lastUpdateUs = nowUs;
     }
 
-    public long Update(BandwidthUsage usage, long ackedBps, long sentBps, long nowUs)
+    public long Update(BandwidthUsage usage, long ackedBps, long sentBps, bool inAlr, long nowUs)
     {
         long elapsedUs = _lastUpdateUs < 0 ? 0 : Math.Clamp(nowUs - _lastUpdateUs, 0, 1_000_000);
         _lastUpdateUs = nowUs;
@@ -78,7 +79,7 @@ internal sealed class AimdRateControl
         switch (usage)
         {
             case BandwidthUsage.Overusing:
-                Decrease(ackedBps, sentBps, nowUs);
+                Decrease(ackedBps, sentBps, inAlr, nowUs);
                 break;
             case BandwidthUsage.Underusing:
                 _state = RateState.Hold;
@@ -93,10 +94,10 @@ internal sealed class AimdRateControl
         return EstimateBps;
     }
 
-    private void Decrease(long ackedBps, long sentBps, long nowUs)
+    private void Decrease(long ackedBps, long sentBps, bool inAlr, long nowUs)
     {
         long current = EstimateBps;
-        bool appLimited = ackedBps > 0 && sentBps > 0 && sentBps < AppLimitedRatio * current && ackedBps >= DeliveredRatio * sentBps;
+        bool appLimited = ackedBps > 0 && sentBps > 0 && (inAlr || sentBps < AppLimitedRatio * current) && ackedBps >= DeliveredRatio * sentBps;
         double target;
         if (ackedBps <= 0)
         {

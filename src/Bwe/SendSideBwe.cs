@@ -154,7 +154,7 @@ internal sealed class SendSideBwe
         if (_adapter.LatestReceivedSendUs >= 0 && _rttUs < 0)
             _delay.SetRtt(Math.Max(nowUs - _adapter.LatestReceivedSendUs, 10_000));
 
-        _delay.Update(ackedBps, _sent.Update(), nowUs);
+        _delay.Update(ackedBps, _sent.Update(), _alr.InAlr, nowUs);
         if (bestProbeBps > 0)
         {
             if (_delay.State != BandwidthUsage.Overusing)

@@ -256,4 +256,30 @@ public sealed class BweScenarioTests
         Assert.True(s.Between(10 * S, 40 * S).Min() >= 0.9 * 240_000);
         Assert.True(s.Between(10 * S, 40 * S).Max() <= 1.5 * 240_000 + 10_000 + 20_000);
     }
+
+    // What the browser test does, simulated: layers 150 k / 500 k / 1.2 M (+ 40 k audio, key
+    // frames of 12 packets every 3 s), link unlimited (5 M) → 400 k at 20 s → unlimited at 40 s.
+    // Down: the top layer is left within 1.5 s; during the limited phase a layer always fits
+    // (estimate ≥ 190 k after the step down settles); up: back on the top layer within 5 s.
+    [Fact]
+    public void LayeredSender_StepDownToFourHundredAndBack()
+    {
+        var s = new BweScenario(5_000_000, startBps: 600_000);
+        long[] layers = [150_000, 500_000, 1_200_000];
+        s.Layers = layers;
+        s.KeyFrameIntervalUs = 3 * S;
+        s.DesiredBps = _ => 1_240_000;
+        s.OnStep = (t, sc) => sc.Forward.CapacityBps = t < 20 * S ? 5_000_000 : t < 40 * S ? 400_000 : 5_000_000;
+        s.RunUntil(60 * S);
+        const long top = 1_200_000 + 40_000;
+        long downUs = s.FirstTime(20 * S, v => v < top) - 20 * S;
+        long fitsUs = s.FirstTime(20 * S, v => v < 540_000) - 20 * S; // the 500 k layer no longer chosen
+        long upUs = s.FirstTime(40 * S, v => v >= top) - 40 * S;
+        _out.WriteLine($"layers 5 M → 400 k → 5 M: leaves the top layer after {downUs / 1000} ms, under the middle layer after {fitsUs / 1000} ms; limited phase {s.Describe(22 * S, 40 * S)}; back on the top layer {upUs / 1000} ms after the link recovers; queue drops {s.Forward.QueueDrops}");
+        Assert.True(s.Between(15 * S, 20 * S).Min() >= top);
+        Assert.InRange(downUs, 0, 1_500_000);
+        Assert.InRange(fitsUs, 0, 3_000_000);
+        Assert.True(s.Between(22 * S, 40 * S).Min() >= 190_000);
+        Assert.InRange(upUs, 0, 5_000_000);
+    }
 }
