@@ -10,7 +10,8 @@ namespace Mediasoup.Bwe;
 /// <para>
 /// Two guards keep it tied to what the link really carried: it never grows past 1.5 × the
 /// acknowledged rate (an application-limited sender cannot run the estimate away), and when the
-/// sender was application-limited at the time of an over-use (it sent well below the estimate and
+/// sender was application-limited at the time of an over-use (the caller says so: sending
+/// clearly under the target, e.g. a layer below it; and
 /// the link delivered what it sent: a transient queue, e.g. a key frame burst, not a full link) it steps down from the estimate, at most once per <see cref="AppLimitedDecreaseIntervalUs"/>,
 /// instead of snapping to a rate the link was never asked to carry (the collapse to a fraction of
 /// the capacity that a low-rate layer would otherwise cause).
@@ -19,8 +20,7 @@ namespace Mediasoup.Bwe;
 internal sealed class AimdRateControl
 {
     public const double Beta = 0.85;
-    public const double AppLimitedRatio = 0.6;
-    public const double DeliveredRatio = 0.8;
+    public const double DeliveredRatio = 0.9;
     public const long AppLimitedDecreaseIntervalUs = 500_000;
     private const double MultiplicativeIncreasePerSecond = 0.08;
     private const double MaxAckedMultiplier = 1.5;
@@ -68,7 +68,7 @@ internal sealed class AimdRateControl
         _lastUpdateUs = nowUs;
     }
 
-    public long Update(BandwidthUsage usage, long ackedBps, long sentBps, long nowUs)
+    public long Update(BandwidthUsage usage, long ackedBps, long sentBps, bool appLimited, long nowUs)
     {
         long elapsedUs = _lastUpdateUs < 0 ? 0 : Math.Clamp(nowUs - _lastUpdateUs, 0, 1_000_000);
         _lastUpdateUs = nowUs;
@@ -78,7 +78,7 @@ internal sealed class AimdRateControl
         switch (usage)
         {
             case BandwidthUsage.Overusing:
-                Decrease(ackedBps, sentBps, nowUs);
+                Decrease(ackedBps, sentBps, appLimited, nowUs);
                 break;
             case BandwidthUsage.Underusing:
                 _state = RateState.Hold;
@@ -93,10 +93,10 @@ internal sealed class AimdRateControl
         return EstimateBps;
     }
 
-    private void Decrease(long ackedBps, long sentBps, long nowUs)
+    private void Decrease(long ackedBps, long sentBps, bool senderLimited, long nowUs)
     {
         long current = EstimateBps;
-        bool appLimited = ackedBps > 0 && sentBps > 0 && sentBps < AppLimitedRatio * current && ackedBps >= DeliveredRatio * sentBps;
+        bool appLimited = senderLimited && ackedBps > 0 && sentBps > 0 && ackedBps >= DeliveredRatio * sentBps;
         double target;
         if (ackedBps <= 0)
         {

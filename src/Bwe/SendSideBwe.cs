@@ -25,6 +25,8 @@ internal sealed class SendSideBwe
     /// <summary>The effective desired rate follows rises at once and falls this much per second.</summary>
     public const double DesiredDecayPerSecond = 0.10;
     public const long ProcessIntervalUs = 25_000;
+    /// <summary>Sending under this fraction of the target (or in ALR) makes an over-use application-limited: layers are coarse, the sender rarely fills the target.</summary>
+    public const double AppLimitedRatio = 0.9;
 
     private readonly SendHistory _history;
     private readonly FeedbackAdapter _adapter;
@@ -154,7 +156,9 @@ internal sealed class SendSideBwe
         if (_adapter.LatestReceivedSendUs >= 0 && _rttUs < 0)
             _delay.SetRtt(Math.Max(nowUs - _adapter.LatestReceivedSendUs, 10_000));
 
-        _delay.Update(ackedBps, _sent.Update(), nowUs);
+        long sentBps = _sent.Update();
+        bool appLimited = _alr.InAlr || sentBps < AppLimitedRatio * AvailableBitrate;
+        _delay.Update(ackedBps, sentBps, appLimited, nowUs);
         if (bestProbeBps > 0)
         {
             if (_delay.State != BandwidthUsage.Overusing)

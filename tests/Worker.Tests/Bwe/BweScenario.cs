@@ -46,6 +46,12 @@ internal sealed class BweScenario
     private readonly TransportCcFeedbackGenerator _receiver = new(senderSsrc: 0xFEED);
     private readonly ProbePacer _pacer = new();
     private ushort _seq;
+    private long _layer = -1;
+
+    /// <summary>With <see cref="Layers"/>: every change of the layer sent (time, layer rate; 0 = none fits).</summary>
+    public List<(long TimeUs, long Layer)> LayerSwitches { get; } = new();
+
+    public int SwitchesBetween(long fromUs, long toUs) => LayerSwitches.Count(x => x.TimeUs >= fromUs && x.TimeUs < toUs);
     private double _credit;
     private long _nextAudioUs;
     private long _nextFeedbackUs;
@@ -122,6 +128,11 @@ internal sealed class BweScenario
             foreach (long layer in Layers)
                 if (layer <= budget && layer <= AppLimitBps(now))
                     chosen = layer;
+            if (chosen != _layer)
+            {
+                LayerSwitches.Add((now, chosen));
+                _layer = chosen;
+            }
             rate = chosen;
             if (KeyFrameIntervalUs > 0 && rate > 0 && now >= _nextKeyFrameUs)
             {
