@@ -56,7 +56,6 @@ internal sealed class OutgoingBandwidth : IDisposable
     private readonly Loop.LoopTimer _timer;
     private readonly LayerRung[] _rungs = new LayerRung[MaxRungs];
     private readonly List<Consumer> _participants = new();
-    private readonly List<int> _ladderLengths = new();
     private readonly List<int> _currentRungs = new();
     private readonly List<long> _currentBitrates = new();
     private readonly List<LayerBackoff> _backoffs = new();
@@ -201,7 +200,6 @@ internal sealed class OutgoingBandwidth : IDisposable
 
         _allocator.Clear();
         _participants.Clear();
-        _ladderLengths.Clear();
         _currentRungs.Clear();
         _currentBitrates.Clear();
         long fixedRate = 0;
@@ -221,7 +219,6 @@ internal sealed class OutgoingBandwidth : IDisposable
             int current = IndexOf(rungs[..n], c.CurrentLayers);
             _allocator.Add(c.Priority, rungs[..n], current, Ceiling(c, available, nowUs));
             _participants.Add(c);
-            _ladderLengths.Add(n);
             _currentRungs.Add(current);
             _currentBitrates.Add(current >= 0 ? rungs[current].Bitrate : 0);
             desired += rungs[n - 1].Bitrate;
@@ -242,9 +239,9 @@ internal sealed class OutgoingBandwidth : IDisposable
             }
             int chosen = _allocator.Chosen(i);
             NoteOutcome(c, _currentRungs[i], _currentBitrates[i], chosen, nowUs);
-            // The top step of its ladder is all it wants: no cap then.
-            bool top = chosen == _ladderLengths[i] - 1;
-            c.SetBitrateCap(top ? VideoLayers.None : new VideoLayers(rung.Spatial, rung.Temporal));
+            // Even the top of its ladder is a cap: layers whose rate reads 0 (not flowing a
+            // moment ago) are not in the ladder, and must not be reached without a price.
+            c.SetBitrateCap(new VideoLayers(rung.Spatial, rung.Temporal));
         }
         _bwe.SetDesiredBitrate(desired, nowUs);
         BweTrace trace = _bwe.Trace;
