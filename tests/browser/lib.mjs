@@ -22,3 +22,29 @@ export async function servePage(entry) {
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${server.address().port}/`, server };
 }
+
+/**
+ * The Node side of client.js's set-up: answers 'routerRtpCapabilities', 'createTransports'
+ * (a send and a recv WebRtcTransport on UDP 127.0.0.1 with the extra options, pushed to
+ * transports) and 'connect'. Returns the JSON answer, or undefined for any other method.
+ */
+export async function answerSetup(router, transports, method, data, options = {}) {
+  switch (method) {
+    case 'routerRtpCapabilities':
+      return JSON.stringify(router.rtpCapabilities);
+    case 'createTransports': {
+      const out = {};
+      for (const dir of ['send', 'recv']) {
+        const t = await router.createWebRtcTransport({ listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }], ...options });
+        transports.push(t);
+        out[dir] = { id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters };
+      }
+      return JSON.stringify(out);
+    }
+    case 'connect':
+      await transports.find((t) => t.id === data.transportId).connect({ dtlsParameters: data.dtlsParameters });
+      return '{}';
+    default:
+      return undefined;
+  }
+}
