@@ -199,7 +199,7 @@ try {
   await sleep(4000);
   window = peer.rembs.slice(r0).filter((r) => r.at > capAt);
   const firstCapped = window.find((r) => r.bitrate <= 250_000);
-  check('capped REMB sent at once (within 300 ms)', firstCapped && firstCapped.at - capAt <= 300,
+  check('capped REMB sent at once (within 600 ms of the request; the periodic one is 1 s)', firstCapped && firstCapped.at - capAt <= 600,
     firstCapped ? `${firstCapped.at - capAt} ms` : 'none');
   const afterFirst = window.filter((r) => firstCapped && r.at >= firstCapped.at);
   check('every REMB after the cap is at most the cap', afterFirst.length >= 3 && afterFirst.every((r) => r.bitrate <= 250_000),
@@ -235,13 +235,13 @@ try {
   await sleep(4800);
   const limits = tpeer.rembs.filter((r) => r.at > tCapAt);
   check('cap sent at once and every 1.5 s to the transport-cc sender',
-    limits.length >= 3 && limits.length <= 5 && limits[0].at - tCapAt <= 300 && limits.every((r) => r.bitrate === 300_000),
+    limits.length >= 3 && limits.length <= 5 && limits[0].at - tCapAt <= 600 && limits.every((r) => r.bitrate === 300_000),
     limits.map((r) => `${r.at - tCapAt} ms: ${kbps(r.bitrate)}`).join(', '));
   const liftAt = Date.now();
   await tccT.setMaxIncomingBitrate(0);
   await sleep(1000);
   const lifted = tpeer.rembs.filter((r) => r.at > liftAt);
-  check('lifted cap: a REMB of 0 (no limit) at once', lifted.length >= 1 && lifted[0].bitrate === 0 && lifted[0].at - liftAt <= 300,
+  check('lifted cap: a REMB of 0 (no limit) at once', lifted.length >= 1 && lifted[0].bitrate === 0 && lifted[0].at - liftAt <= 600,
     lifted.map((r) => `${r.at - liftAt} ms: ${r.bitrate}`).join(', '));
   sender.stop();
 } catch (error) {
