@@ -4,7 +4,8 @@
 #   bench/run.sh [--full] [--worker PATH]... [--no-micro] [--no-load] [load.mjs options...]
 #
 # Default: a short micro pass (BenchmarkDotNet, in process) and a short load run (one step
-# per scenario) of out/mediasoup-worker; about 1.5-2.5 minutes on a 2-core machine.
+# per scenario: plain, SRTP, and plain with send-side BWE against it) of out/mediasoup-worker;
+# about 2-3 minutes on a 2-core machine.
 # --full: BenchmarkDotNet's default iteration counts and the load sweep up to saturation.
 # --worker PATH (repeatable) replaces the default binary: two of them are measured
 # alternately and compared (e.g. our worker against a C++ mediasoup-worker).
@@ -80,7 +81,7 @@ if ((load)); then
   "$NODE_BIN" "$ROOT/bench/load/load.mjs" "${workers[@]}" --tag "$stamp" --out "$RESULTS" "${passthrough[@]}" \
     > /dev/null || rc=1
   if [ -f "$RESULTS/load-$stamp.md" ]; then
-    sed -e '1s/^# /## /' -e '2,$s/^## /### /' "$RESULTS/load-$stamp.md" >> "$report"
+    sed -e '1s/^# /## /' -e '2,$s/^### /#### /' -e '2,$s/^## /### /' "$RESULTS/load-$stamp.md" >> "$report"
   fi
 fi
 

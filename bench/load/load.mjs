@@ -3,11 +3,14 @@
 // sink); video-like RTP comes from a C generator and is counted by a C sink (bench/load/*.c,
 // built here with gcc). Plain and SRTP (AES_CM_128_HMAC_SHA1_80). A trivial C relay in the
 // worker's place gives the loopback ceiling. See bench/README.md for what each number means.
+// Modes plain-bwe and srtp-bwe: the same with consumers that negotiate transport-cc, and a
+// sink that answers with transport-cc feedback like a browser (bench/load/twcc.h): the cost
+// of send-side bandwidth estimation, against plain and srtp.
 //
-//   node bench/load/load.mjs [--worker PATH]... [--full] [--n 1,10,50] [--modes plain,srtp]
+//   node bench/load/load.mjs [--worker PATH]... [--full] [--n 1,10,50] [--modes plain,srtp,plain-bwe]
 //        [--rates K,K,..] [--warmup-ms MS] [--measure-ms MS] [--no-ceiling]
 //        [--startup-runs N] [--out DIR] [--tag NAME] [--retries N] [--sink-wake-us US] [--debug-stats]
-//        [--loop epoll,io_uring]
+//        [--loop epoll,io_uring] [--fb-ms 50] [--repeat K]
 //
 // --loop: run every binary once per listed loop backend (MEDIASOUP_WORKER_LOOP), each a side
 // of the comparison like another binary: A = first binary with the first backend, B = first
@@ -32,7 +35,7 @@ const require = createRequire(path.join(root, 'host', 'package.json'));
 // ------------------------------------------------------------------ options
 const args = process.argv.slice(2);
 const opts = {
-  workers: [], full: false, ns: null, modes: ['plain', 'srtp'], rates: null, warmupMs: null, measureMs: null,
+  workers: [], full: false, repeat: 1, ns: null, modes: ['plain', 'srtp', 'plain-bwe'], fbMs: 50, rates: null, warmupMs: null, measureMs: null,
   ceiling: true, startupRuns: null, retries: null, sinkWakeUs: 250, out: path.join(root, 'bench', 'results'), tag: null,
 };
 for (let i = 0; i < args.length; i++) {
@@ -54,6 +57,8 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--debug-stats') opts.debugStats = true;
   else if (a === '--retries') opts.retries = Number(val());
   else if (a === '--sink-wake-us') opts.sinkWakeUs = Number(val());
+  else if (a === '--fb-ms') opts.fbMs = Number(val());
+  else if (a === '--repeat') opts.repeat = Math.max(1, Number(val()));
   else if (a === '--loop') opts.loops = val().split(',').map((l) => l.trim()).filter(Boolean);
   else throw new Error(`unknown argument ${a}`);
 }
@@ -68,12 +73,17 @@ opts.retries ??= opts.full ? 2 : 1;
 opts.rates ??= opts.full
   ? [20e3, 40e3, 60e3, 80e3, 100e3, 125e3, 150e3, 175e3, 200e3, 250e3, 300e3, 350e3, 400e3, 500e3, 600e3, 700e3, 800e3]
   : [40e3];
-for (const m of opts.modes) if (!['plain', 'srtp'].includes(m)) throw new Error(`mode ${m}?`);
+const MODES = ['plain', 'srtp', 'plain-bwe', 'srtp-bwe'];
+for (const m of opts.modes) if (!MODES.includes(m)) throw new Error(`mode ${m}? (${MODES.join(', ')})`);
+const isBwe = (mode) => mode.endsWith('-bwe');
+const baseMode = (mode) => mode.replace(/-bwe$/, '');
 const MAX_INPUT_PPS = 250e3; // beyond this the generator, not the forwarder, is measured
 const LOSS_OK = 0.1, LOSS_LOOSE = 0.5; // percent
 const KEEP_UP = 0.97; // a step counts as sustained when the sink gets >= 97 % of N x input
 const SUITE = 'AES_CM_128_HMAC_SHA1_80';
 const SSRC = 0x0B0B0B0B;
+const TWCC_URI = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
+const TWCC_DUMP_PACKETS = 300; // feedback packets the sink writes to its dump per scenario
 // The compared sides: each binary, times each forced loop backend with --loop.
 const variants = opts.workers.flatMap((bin) => (opts.loops?.length ? opts.loops : [null]).map((loop) => ({ bin, loop })));
 const labels = variants.map((_, i) => String.fromCharCode(65 + i)); // A, B, ...
@@ -97,10 +107,10 @@ pinPid(process.pid, GEN_CPU);
 const buildDir = path.join(here, 'build');
 function buildHelpers() {
   fs.mkdirSync(buildDir, { recursive: true });
-  for (const name of ['gen', 'sink', 'relay']) {
+  for (const name of ['gen', 'sink', 'relay', 'twcc_selftest']) {
     const src = path.join(here, `${name}.c`);
     const bin = path.join(buildDir, name);
-    const newest = Math.max(fs.statSync(src).mtimeMs, fs.statSync(path.join(here, 'common.h')).mtimeMs);
+    const newest = Math.max(fs.statSync(src).mtimeMs, ...['common.h', 'twcc.h'].map((h) => fs.statSync(path.join(here, h)).mtimeMs));
     if (fs.existsSync(bin) && fs.statSync(bin).mtimeMs >= newest) continue;
     const r = spawnSync('gcc', ['-O2', '-Wall', '-Wextra', '-Werror', '-o', bin, src, '-lsrtp2', '-lcrypto'], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`gcc ${name}.c failed:\n${r.stderr}`);
@@ -177,9 +187,17 @@ function consumerCaps(caps) {
   };
 }
 
-async function setupWorkerScenario(w, mode, n) {
+// What a browser receiver negotiates for send-side estimation: the router's capabilities as
+// they are (transport-wide-cc-01 and abs-send-time, transport-cc and goog-remb feedback; the
+// host keeps transport-cc over REMB).
+function consumerCapsBwe(caps) {
+  return { codecs: caps.codecs.map((c) => ({ ...c })), headerExtensions: caps.headerExtensions.map((h) => ({ ...h })) };
+}
+
+async function setupWorkerScenario(w, mode, n, dumpPath) {
   const worker = await startWorker(w);
-  const srtp = mode === 'srtp';
+  const bwe = isBwe(mode);
+  const srtp = baseMode(mode) === 'srtp';
   const srtpOpts = srtp ? { enableSrtp: true, srtpCryptoSuite: SUITE } : {};
   const router = await worker.createRouter({
     mediaCodecs: [{ kind: 'video', mimeType: 'video/VP8', clockRate: 90000 }],
@@ -201,20 +219,44 @@ async function setupWorkerScenario(w, mode, n) {
     },
   });
   const sinkPort = await freePort();
-  const sink = helper('sink', ['--port', sinkPort, '--cpu', SINK_CPU, '--wake-us', opts.sinkWakeUs]);
-  const caps = consumerCaps(router.rtpCapabilities);
+  const caps = bwe ? consumerCapsBwe(router.rtpCapabilities) : consumerCaps(router.rtpCapabilities);
+  const twccId = bwe ? caps.headerExtensions.find((h) => h.uri === TWCC_URI && h.kind === 'video')?.preferredId : 0;
+  if (bwe && !twccId) throw new Error('router capabilities without transport-wide-cc-01');
+  const sink = helper('sink', ['--port', sinkPort, '--cpu', SINK_CPU, '--wake-us', opts.sinkWakeUs,
+    ...(bwe ? ['--twcc-id', twccId, '--fb-ms', opts.fbMs] : []),
+    ...(bwe && dumpPath ? ['--dump', dumpPath, '--dump-count', TWCC_DUMP_PACKETS] : [])]);
   const egress = [];
   for (let i = 0; i < n; i++) {
     const t = await router.createPlainTransport({
       listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false, ...srtpOpts,
     });
+    // The key the transport receives with: the sink's feedback is protected with it.
+    const remoteKey = randomBytes(30);
     await t.connect({
       ip: '127.0.0.1', port: sinkPort,
-      ...(srtp ? { srtpParameters: { cryptoSuite: SUITE, keyBase64: randomBytes(30).toString('base64') } } : {}),
+      ...(srtp ? { srtpParameters: { cryptoSuite: SUITE, keyBase64: remoteKey.toString('base64') } } : {}),
     });
     const c = await t.consume({ producerId: producer.id, rtpCapabilities: caps });
+    if (bwe) {
+      const ext = c.rtpParameters.headerExtensions.find((h) => h.uri === TWCC_URI);
+      const fb = c.rtpParameters.codecs[0].rtcpFeedback.some((f) => f.type === 'transport-cc');
+      if (!ext || ext.id !== twccId || !fb) throw new Error(`consumer did not negotiate transport-cc: ${JSON.stringify(c.rtpParameters)}`);
+    }
     egress.push({ transport: t, consumer: c });
     if (srtp) sink.send(`key ${c.rtpParameters.encodings[0].ssrc} ${Buffer.from(t.srtpParameters.keyBase64, 'base64').toString('hex')}`);
+    if (srtp && bwe) sink.send(`rtcpkey ${t.tuple.localPort} ${remoteKey.toString('hex')}`);
+  }
+  // The estimate as the worker sees it: the first consumer transport's stats and 'bwe' traces.
+  const bweSeen = { traces: 0, first: null, last: null };
+  if (bwe) {
+    await egress[0].transport.enableTraceEvent(['bwe']);
+    egress[0].transport.on('trace', (tr) => {
+      if (tr.type !== 'bwe') return;
+      bweSeen.traces++;
+      const a = Number(tr.info?.availableBitrate ?? NaN);
+      bweSeen.first ??= a;
+      bweSeen.last = a;
+    });
   }
   const ingressPort = ingress.tuple.localPort;
   const gen = helper('gen', [
@@ -222,7 +264,12 @@ async function setupWorkerScenario(w, mode, n) {
     ...(srtp ? ['--srtp-key', genKey.toString('hex')] : []), '--gso', opts.genGso ? 1 : 0,
   ]);
   return {
-    pid: worker.pid, sink, gen, ingressPort,
+    pid: worker.pid, sink, gen, ingressPort, bwe, bweSeen,
+    /** availableOutgoingBitrate of every consumer transport (bit/s; undefined without estimation). */
+    async available() {
+      const all = await Promise.all(egress.map(async (e) => (await e.transport.getStats())[0]?.availableOutgoingBitrate));
+      return all.map((x) => (x === undefined ? NaN : Number(x)));
+    },
     // Worker-side counters of the ingress and the first consumer (--debug-stats).
     async stats() {
       return {
@@ -258,6 +305,7 @@ async function setupCeilingScenario(n) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const f0 = (x) => (Number.isFinite(x) ? x.toFixed(0) : '–');
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '–');
+const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '–');
 const f3 = (x) => (Number.isFinite(x) ? x.toFixed(3) : '–');
 const kpps = (x) => (Number.isFinite(x) ? (x / 1000).toFixed(1) : '–');
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? (a / b).toFixed(2) : '–');
@@ -286,6 +334,14 @@ async function runStep(sc, n, rate) {
     rssMb: s.rss_kb / 1024, ingressDrops: s.ingress_drops, sinkDrops: s.sink_drops, kernelDrops: s.kernel_drops,
     genCpuPct: (100 * genCpu) / genWall, genSent: sent, genErrors: genErr,
     sinkCpuPct: (100 * s.sink_cpu_ns) / s.wall_ns, srtpFail: s.srtp_fail, streams: s.streams,
+    // Send-side estimation (modes *-bwe): probation packets that reached the sink and
+    // feedback packets it sent in the window, forwarded packets without a transport-wide
+    // sequence number, and since the scenario began: statuses reported received / lost.
+    // The same CPU in ns (schedstat of every thread), finer than the ticks: the BWE table uses it.
+    kPerCpuSFine: s.fwd_cpu_ns > 0 ? s.pkts / (s.fwd_cpu_ns / 1e9) / 1000 : NaN,
+    probationPps: (s.probation ?? 0) / wallS, fbPerS: (s.fb_sent ?? 0) / wallS, twccMissing: s.twcc_missing ?? 0,
+    twccSources: s.twcc_sources ?? 0, reportedReceived: s.reported_received ?? 0, reportedLost: s.reported_lost ?? 0,
+    fbBytes: s.fb_bytes ?? 0, fbTotal: s.fb_total ?? 0,
     // Interference: what else ran on the forwarder's core, steal, and the machine's busy
     // time beyond forwarder + generator + sink (other sessions' builds and the like).
     otherOnFwdPct: pinned ? Math.max(0, (100 * (s.fwd_cpu_busy - s.cpu_ticks)) / s.clk_tck / wallS) : NaN,
@@ -327,6 +383,7 @@ const stamp = opts.tag ?? new Date().toISOString().replace(/[-:]/g, '').replace(
 fs.mkdirSync(opts.out, { recursive: true });
 const log = (...a) => console.error('[load]', ...a);
 
+const loadAtStart = os.loadavg().map((x) => x.toFixed(1)).join(' ');
 log(`startup: ${opts.startupRuns} runs per binary`);
 for (const [i, v] of variants.entries()) log(`${labels[i]} = ${variantName(v)}`);
 const startup = await measureStartup(variants, opts.startupRuns);
@@ -344,33 +401,84 @@ async function startWorker(w) {
 
 const rows = []; // every step: { who, mode, n, ...runStep }
 const plan = [];
-if (opts.ceiling) for (const n of opts.ns) plan.push({ kind: 'ceiling', mode: 'plain', n });
-for (const mode of opts.modes) for (const n of opts.ns) plan.push({ kind: 'worker', mode, n });
+if (opts.ceiling) for (const n of opts.ns) plan.push({ kind: 'ceiling', modes: ['plain'], n });
+// A mode and its -bwe variant run as sides of one scenario, their steps alternating like
+// binaries, so drifts in the machine hit BWE on and off alike.
+const baseModes = [...new Set(opts.modes.map(baseMode))];
+for (const base of baseModes) {
+  for (const n of opts.ns) plan.push({ kind: 'worker', modes: opts.modes.filter((m) => baseMode(m) === base), n });
+}
+const twccDumps = [];
+const bweRows = []; // per -bwe scenario: what the worker's estimate did
 
-for (const { kind, mode, n } of plan) {
+for (const { kind, modes, n } of plan) {
   const rates = opts.rates.map((f) => Math.round(f / n)).filter((r) => r >= 1 && r <= MAX_INPUT_PPS);
-  // Each side of the comparison: the relay alone, or every worker (alternating per step).
+  // Each side of the comparison: the relay alone, or every worker × mode (alternating per step).
   const sides = [];
   try {
-    if (kind === 'ceiling') sides.push({ who: 'ceiling', sc: await setupCeilingScenario(n), done: false });
-    else for (const w of workers) sides.push({ who: w.label, sc: await setupWorkerScenario(w, mode, n), done: false });
-    for (const rate of rates) {
-      for (const side of sides) {
-        if (side.done) continue;
-        const r = await measuredStep(side.sc, n, rate);
-        rows.push({ who: side.who, mode, n, ...r });
-        if (opts.debugStats && side.sc.stats) log(JSON.stringify(await side.sc.stats()));
-        log(`${side.who.padEnd(7)} ${mode.padEnd(5)} 1→${String(n).padEnd(3)} in ${rate} pps: fwd ${Math.round(r.fwdPps)} pps, ` +
-          `loss ${r.lossPct.toFixed(3)} %, cpu ${r.cpuPct.toFixed(1)} %, ${r.kPerCpuS.toFixed(0)} k/CPU-s, ` +
-          `p50/p99 ${r.p50us}/${r.p99us} us, drops ${r.ingressDrops}/${r.sinkDrops}/${r.kernelDrops}, other ${f0(r.otherOnFwdPct)}/${f0(r.otherMachinePct)} %, gen ${r.genCpuPct.toFixed(0)} %, sink ${r.sinkCpuPct.toFixed(0)} %`);
-        if (r.lossPct >= LOSS_LOOSE || r.fwdPps < 0.9 * r.targetFwdPps) side.done = true;
-        await sleep(300); // let queues drain before the next binary's step
+    if (kind === 'ceiling') sides.push({ who: 'ceiling', mode: 'plain', sc: await setupCeilingScenario(n), done: false });
+    else {
+      for (const w of workers) {
+        for (const mode of modes) {
+          const dump = isBwe(mode) ? path.join(opts.out, `twcc-${stamp}-${w.label}-${mode}-${n}.bin`) : null;
+          if (dump) twccDumps.push(dump);
+          const sc = await setupWorkerScenario(w, mode, n, dump);
+          const side = { who: w.label, mode, sc, done: false };
+          if (sc.bwe) side.bwe = { who: w.label, mode, n, availableAtStart: await sc.available() };
+          sides.push(side);
+        }
       }
+    }
+    for (const rate of rates) {
+      for (const side of sides) side.failed = 0;
+      for (let rep = 0; rep < opts.repeat; rep++) {
+        for (const side of sides) {
+          if (side.done) continue;
+          const { mode } = side;
+          const r = await measuredStep(side.sc, n, rate);
+          rows.push({ who: side.who, mode, n, ...r });
+          if (opts.debugStats && side.sc.stats) log(JSON.stringify(await side.sc.stats()));
+          log(`${side.who.padEnd(7)} ${mode.padEnd(9)} 1→${String(n).padEnd(3)} in ${rate} pps: fwd ${Math.round(r.fwdPps)} pps, ` +
+            `loss ${r.lossPct.toFixed(3)} %, cpu ${r.cpuPct.toFixed(1)} %, ${r.kPerCpuS.toFixed(0)} k/CPU-s, ` +
+            `p50/p99 ${r.p50us}/${r.p99us} us, drops ${r.ingressDrops}/${r.sinkDrops}/${r.kernelDrops}, other ${f0(r.otherOnFwdPct)}/${f0(r.otherMachinePct)} %, gen ${r.genCpuPct.toFixed(0)} %, sink ${r.sinkCpuPct.toFixed(0)} %` +
+            (side.sc.bwe ? `, feedback ${r.fbPerS.toFixed(0)}/s, probation ${r.probationPps.toFixed(0)} pps, no twcc seq ${r.twccMissing}` : ''));
+          // A side stops climbing when every repeat at this rate failed.
+          if (r.lossPct >= LOSS_LOOSE || r.fwdPps < 0.9 * r.targetFwdPps) side.failed++;
+          await sleep(300); // let queues drain before the next side's step
+        }
+      }
+      for (const side of sides) if (side.failed === opts.repeat) side.done = true;
       if (sides.every((s) => s.done)) break;
+    }
+    for (const side of sides) {
+      if (!side.bwe) continue;
+      const last = rows.filter((r) => r.who === side.who && r.mode === side.mode && r.n === n).at(-1);
+      bweRows.push({ ...side.bwe, availableAtEnd: await side.sc.available(), traces: side.sc.bweSeen.traces,
+        traceFirst: side.sc.bweSeen.first, traceLast: side.sc.bweSeen.last, last });
     }
   } finally {
     for (const side of sides) await side.sc.close();
   }
+}
+
+// The sink's feedback against the worker's own parser (bench/micro --check-twcc), when built.
+let twccCheck = null;
+const benchDll = path.join(root, 'bench', 'micro', 'bin', 'Release', 'net10.0', 'linux-x64', 'Mediasoup.Worker.Bench.dll');
+const dumps = twccDumps.filter((f) => fs.existsSync(f) && fs.statSync(f).size > 0);
+if (dumps.length) {
+  // Plus a synthetic trace with what loopback lacks (loss, reordering, large deltas, wrap).
+  const selftest = path.join(opts.out, `twcc-${stamp}-selftest.bin`);
+  const r = spawnSync(path.join(buildDir, 'twcc_selftest'), [selftest], { encoding: 'utf8' });
+  if (r.status === 0) dumps.push(selftest);
+  else log(`twcc_selftest failed: ${r.stderr}`);
+}
+if (dumps.length && fs.existsSync(benchDll)) {
+  const r = spawnSync('dotnet', [benchDll, '--check-twcc', ...dumps], { encoding: 'utf8', cwd: root });
+  twccCheck = { ok: r.status === 0, text: `${r.stdout}${r.stderr}`.trim() };
+  log(`transport-cc feedback check: ${twccCheck.text}`);
+  if (twccCheck.ok) for (const f of dumps) fs.rmSync(f, { force: true }); // kept only when they failed
+} else if (dumps.length) {
+  twccCheck = { ok: null, text: `not checked (build bench/micro first: ${path.relative(root, benchDll)} missing)` };
 }
 
 // ------------------------------------------------------------------ report
@@ -381,7 +489,8 @@ md.push(`# Load benchmark ${stamp}`, '');
 md.push(`${opts.full ? 'Full sweep' : 'Short run'}: warm-up ${opts.warmupMs} ms, measured ${opts.measureMs} ms per step; ` +
   `${cpuModel}, ${ncpu} CPUs, kernel ${os.release()}; forwarder pinned to CPU ${FWD_CPU}, generator CPU ${GEN_CPU}, sink CPU ${SINK_CPU}` +
   `${pinned ? '' : ' (not pinned: one CPU)'}; net.core.rmem_max ${sysctl('net.core.rmem_max')}. ` +
-  'Video-like RTP, 1200 B, VP8; consumers without transport-cc/REMB/abs-send-time; ' +
+  'Video-like RTP, 1200 B, VP8; consumers without transport-cc/REMB/abs-send-time' +
+  `${opts.modes.some(isBwe) ? `, except in the -bwe modes (transport-wide-cc-01 + abs-send-time, transport-cc feedback; the sink sends transport-cc feedback every ${opts.fbMs} ms per consumer transport)` : ''}; ` +
   `sink ${opts.sinkWakeUs > 0 ? `drains every ${opts.sinkWakeUs} µs (no per-packet wake-ups charged to the forwarder)` : 'woken by the packets'}. ` +
   `Ceiling: the C relay with recvmmsg + ${opts.ceilingGso ? 'sendmmsg of UDP GSO runs (--ceiling-gso)' : 'one sendmmsg entry per copy'}. ` +
   `Generator: ${opts.genGso ? 'UDP GSO bursts (--gen-gso: lifts its own limit, changes the arrival pattern)' : 'one sendmmsg entry per packet'}; SRTP on OpenSSL.`, '');
@@ -461,9 +570,58 @@ if (workers.length > 1) {
   md.push('');
 }
 
+// BWE on against off: same binary, N and rate, steps alternating.
+const median = (xs) => { const v = xs.filter(Number.isFinite).sort((a, b) => a - b); return v.length ? (v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2) : NaN; };
+const bweModes = opts.modes.filter(isBwe).filter((m) => opts.modes.includes(baseMode(m)));
+if (bweModes.length) {
+  md.push('## Cost of send-side bandwidth estimation', '',
+    'Same binary, N and input rate; steps of the mode without and with transport-cc alternating (median over repeats of the steps with loss < ' +
+    `${LOSS_OK} % that kept up, ≥ ${KEEP_UP * 100} % of N × input forwarded). µs/pkt = forwarder CPU per forwarded packet = 1000 / k/CPU-s, the CPU here from /proc/PID/task/*/schedstat (ns) rather than the 10 ms ticks. With BWE the worker stamps its own ` +
+    'transport-wide sequence number and abs-send-time on every packet, registers it with the estimator, parses feedback, runs the ' +
+    'estimator and allocation timers and may send probation padding (SSRC 1234, not counted as forwarded).', '',
+    `Load average at the start / end of the run: ${loadAtStart} / ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}.`, '',
+    '| who | mode | N | input pps | steps off/on | k/CPU-s off | k/CPU-s on | µs/pkt off | µs/pkt on | Δ µs/pkt | Δ % | feedback/s | probation pps |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const w of workers) {
+    for (const m of bweModes) {
+      for (const n of opts.ns) {
+        for (const rate of [...new Set(rows.filter((r) => r.who === w.label && r.mode === m && r.n === n).map((r) => r.inputPps))]) {
+          // Steps that kept up: a starved generator or forwarder (a busy machine) says nothing of the cost.
+          const pick = (mode) => rows.filter((r) => r.who === w.label && r.mode === mode && r.n === n && r.inputPps === rate &&
+            r.lossPct < LOSS_OK && r.fwdPps >= KEEP_UP * r.targetFwdPps);
+          const off = pick(baseMode(m)), on = pick(m);
+          const k = (r) => (Number.isFinite(r.kPerCpuSFine) ? r.kPerCpuSFine : r.kPerCpuS);
+          const kOff = median(off.map(k)), kOn = median(on.map(k));
+          const uOff = 1000 / kOff, uOn = 1000 / kOn;
+          md.push(`| ${w.label} | ${baseMode(m)} | ${n} | ${rate} | ${off.length}/${on.length} | ${f0(kOff)} | ${f0(kOn)} | ${f2(uOff)} | ${f2(uOn)} | ` +
+            `${f2(uOn - uOff)} | ${f1((100 * (uOn - uOff)) / uOff)} | ${f0(median(on.map((r) => r.fbPerS)))} | ${f0(median(on.map((r) => r.probationPps)))} |`);
+        }
+      }
+    }
+  }
+  md.push('');
+}
+if (bweRows.length) {
+  const mbps = (x) => (Number.isFinite(x) ? (x / 1e6).toFixed(2) : '–');
+  md.push('### The estimate', '',
+    'availableOutgoingBitrate (Mbit/s) of the consumer transports from `getStats()` after set-up and at the end (min / median / max over the N transports); ' +
+    "'bwe' trace events of the first transport (count, first → last availableBitrate); the sink's transport-cc feedback over the scenario " +
+    '(packets, statuses reported received / lost, forwarded packets seen without a transport-wide sequence number in the last step).', '',
+    '| who | mode | N | available at start | available at end (min/med/max) | bwe traces | trace first → last | feedback packets | reported received / lost | no seq |',
+    '|---|---|---:|---:|---|---:|---|---:|---|---:|');
+  for (const b of bweRows) {
+    const end = b.availableAtEnd;
+    md.push(`| ${b.who} | ${b.mode} | ${b.n} | ${mbps(median(b.availableAtStart))} | ${mbps(Math.min(...end))} / ${mbps(median(end))} / ${mbps(Math.max(...end))} | ` +
+      `${b.traces} | ${mbps(b.traceFirst)} → ${mbps(b.traceLast)} | ${b.last?.fbTotal ?? '–'} | ${b.last?.reportedReceived ?? '–'} / ${b.last?.reportedLost ?? '–'} | ${b.last?.twccMissing ?? '–'} |`);
+  }
+  md.push('');
+}
+if (twccCheck) md.push(`Feedback check (the sink's packets through the worker's parser, bench/micro \`--check-twcc\`): ${twccCheck.ok === false ? '**FAILED** ' : ''}${twccCheck.text.replace(/\n/g, '; ')}`, '');
+
 // CSV: one row per step.
 const csvCols = ['who', 'bin', 'mode', 'n', 'inputPps', 'targetFwdPps', 'fwdPps', 'lossPct', 'cpuPct', 'kPerCpuS', 'p50us', 'p99us',
   'maxUs', 'latSamples', 'rssMb', 'ingressDrops', 'sinkDrops', 'kernelDrops', 'genCpuPct', 'genSent', 'genErrors', 'sinkCpuPct', 'srtpFail', 'streams',
+  'kPerCpuSFine', 'probationPps', 'fbPerS', 'twccMissing',
   'otherOnFwdPct', 'stealPct', 'otherMachinePct', 'attempts', 'disturbed'];
 const binOf = (who) => (who === 'ceiling' ? 'relay.c' : variantName(variants[labels.indexOf(who)]));
 const csv = [csvCols.join(',')];
@@ -521,4 +679,4 @@ md.push(`Data: load-${stamp}.csv`);
 fs.writeFileSync(`${base}.md`, `${md.join('\n')}\n`);
 console.log(md.join('\n'));
 log(`wrote ${base}.md, .csv${gnuplot.status === 0 ? ', .png' : ''}`);
-process.exit(0);
+process.exit(twccCheck?.ok === false ? 1 : 0);

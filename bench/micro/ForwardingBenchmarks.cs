@@ -17,6 +17,7 @@ public unsafe class ForwardingBenchmarks
     {
         public void RequestKeyFrame(int encoding) { }
         public void OnLayersChanged() { }
+        public long LayerBitrate(int encoding, int spatial, int temporal) => 0;
         public bool TryGetSenderClock(int encoding, out long ntpUs, out uint rtpTimestamp)
         {
             ntpUs = 0;

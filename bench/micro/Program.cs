@@ -17,11 +17,14 @@ namespace Mediasoup.Bench;
 /// Short (default): in-process, 2 warm-ups + 5 iterations of ~100 ms per benchmark.
 /// --full: BenchmarkDotNet's default iteration selection (in-process as well).
 /// Exit code 1 when any benchmark allocates (every one is a per-packet operation).
+/// --check-twcc DUMP...: checks the load sink's transport-cc feedback instead (TwccDumpCheck).
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "--check-twcc")
+            return TwccDumpCheck.Run(args.Skip(1));
         bool full = args.Contains("--full");
         string outDir = ArgValue(args, "--out") ?? Path.Combine("bench", "results", "micro");
         string? filter = ArgValue(args, "--filter");
@@ -44,7 +47,7 @@ public static class Program
             config = config.AddFilter(new BenchmarkDotNet.Filters.GlobFilter([filter]));
 
         Summary[] summaries = BenchmarkRunner.Run(
-            [typeof(RtpBenchmarks), typeof(RtcpBenchmarks), typeof(SrtpBenchmarks), typeof(CodecBenchmarks), typeof(ForwardingBenchmarks)], config);
+            [typeof(RtpBenchmarks), typeof(RtcpBenchmarks), typeof(SrtpBenchmarks), typeof(CodecBenchmarks), typeof(ForwardingBenchmarks), typeof(BweBenchmarks)], config);
 
         int allocating = 0, failed = 0;
         foreach (Summary summary in summaries)

@@ -73,6 +73,10 @@ internal sealed class SendStreamParams
 internal interface IConsumerListener
 {
     void OnConsumerProducerClosed(Consumer consumer);
+
+    /// <summary>What the consumer could use changed (priority, preferred layers, pause, resume):
+    /// the transport's bitrate should be shared again.</summary>
+    void OnConsumerNeedsBitrate(Consumer consumer);
 }
 
 /// <summary>
@@ -343,6 +347,7 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
                 {
                     Paused = true;
                     _forwarder?.Restart();
+                    _listener.OnConsumerNeedsBitrate(this);
                 }
                 request.Accept();
                 break;
@@ -353,6 +358,7 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
                     Paused = false;
                     _forwarder?.Restart();
                     RequestKeyFrame();
+                    _listener.OnConsumerNeedsBitrate(this);
                 }
                 request.Accept();
                 break;
@@ -368,6 +374,7 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
                     PreferredLayers = ClampLayers(layers, RtpParameters.Encodings[0]);
                     response.PreferredLayers = PreferredLayersToFbs();
                     _forwarder?.SetPreferredLayers(PreferredLayers);
+                    _listener.OnConsumerNeedsBitrate(this);
                 }
                 request.Accept(FBS.Response.Body.Consumer_SetPreferredLayersResponse,
                     FBS.Consumer.SetPreferredLayersResponse.Pack(request.Builder, response).Value);
@@ -380,6 +387,7 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
                 if (body.Priority < 1)
                     throw new MediasoupTypeError("wrong priority (must be higher than 0)");
                 Priority = body.Priority;
+                _listener.OnConsumerNeedsBitrate(this);
                 var response = new FBS.Consumer.SetPriorityResponseT { Priority = Priority };
                 request.Accept(FBS.Response.Body.Consumer_SetPriorityResponse,
                     FBS.Consumer.SetPriorityResponse.Pack(request.Builder, response).Value);
@@ -574,6 +582,29 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
         rtpTimestamp = known ? ps!.Stats.LastSenderReportTs : 0;
         return known;
     }
+
+    // ---- bandwidth allocation (the transport shares its outgoing bitrate) ----
+
+    /// <summary>The layer steps this consumer could forward and their cost now; 0 when it does
+    /// not adapt (audio, plain video, pipes) or does not send.</summary>
+    public int FillLadder(Span<Bwe.LayerRung> rungs) => IsActive && _forwarder != null ? _forwarder.FillLadder(rungs) : 0;
+
+    /// <summary>The highest layers the transport's bitrate allows (None: no limit).</summary>
+    public void SetBitrateCap(VideoLayers cap) => _forwarder?.SetBitrateCap(cap);
+
+    /// <summary>What this consumer sends now (bit/s), retransmissions included.</summary>
+    public long SendBitrate(long nowMs)
+    {
+        if (!IsActive)
+            return 0;
+        long rate = 0;
+        for (int i = 0; i < _sendStreams.Count; i++)
+            rate += _sendStreams[i].Stats?.GetBitrate(nowMs) ?? 0;
+        return rate;
+    }
+
+    long IForwarderHost.LayerBitrate(int encoding, int spatial, int temporal) =>
+        SourceStream(encoding)?.Stats.GetBitrate(_ctx.Loop.NowMs, spatial, temporal) ?? 0;
 
     private void EmitLayersChange()
     {
@@ -828,6 +859,7 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
             return;
         ProducerPaused = true;
         _forwarder?.Restart();
+        _listener.OnConsumerNeedsBitrate(this);
         _ctx.Channel.SendNotification(Id, FBS.Notification.Event.CONSUMER_PRODUCER_PAUSE);
     }
 
@@ -837,6 +869,7 @@ internal sealed class Consumer : IRequestHandler, IForwarderHost
             return;
         ProducerPaused = false;
         _forwarder?.Restart();
+        _listener.OnConsumerNeedsBitrate(this);
         _ctx.Channel.SendNotification(Id, FBS.Notification.Event.CONSUMER_PRODUCER_RESUME);
     }
 

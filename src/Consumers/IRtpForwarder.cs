@@ -27,6 +27,10 @@ internal interface IForwarderHost
     /// <summary>The sender's clock mapping of an encoding from its last sender report: the NTP
     /// time (µs) at which its RTP clock read <paramref name="rtpTimestamp"/>. False before any SR.</summary>
     bool TryGetSenderClock(int encoding, out long ntpUs, out uint rtpTimestamp);
+
+    /// <summary>What the producer receives of consumable encoding <paramref name="encoding"/> up
+    /// to (spatial, temporal), cumulative (bit/s); 0 when that layer does not flow.</summary>
+    long LayerBitrate(int encoding, int spatial, int temporal);
 }
 
 /// <summary>
@@ -44,6 +48,15 @@ internal interface IRtpForwarder
     void Restart();
 
     void SetPreferredLayers(VideoLayers preferred);
+
+    /// <summary>The highest layers the transport's bitrate allows (<see cref="VideoLayers.None"/>:
+    /// no limit). The target is the preferred layers lowered to this.</summary>
+    void SetBitrateCap(VideoLayers cap) { }
+
+    /// <summary>Bandwidth allocation: the layer steps this consumer could forward, cheapest
+    /// first, up to its preferred layers, with what each costs now (layers that do not flow
+    /// are left out). Returns how many it wrote; 0 for consumers that do not adapt.</summary>
+    int FillLadder(System.Span<Bwe.LayerRung> rungs) => 0;
 
     /// <summary>A producer stream's score (0: inactive).</summary>
     void OnProducerScore(int encoding, byte score);

@@ -13,13 +13,13 @@ internal sealed class PipeForwarder : IRtpForwarder
 {
     private readonly SeqManager[] _seq;
     private readonly bool[] _syncRequired;
-    private readonly ushort[] _syncSeq;
+    private readonly SyncPoint[] _sync;
 
     public PipeForwarder(ushort[] initialSeqs)
     {
         _seq = new SeqManager[initialSeqs.Length];
         _syncRequired = new bool[initialSeqs.Length];
-        _syncSeq = new ushort[initialSeqs.Length];
+        _sync = new SyncPoint[initialSeqs.Length];
         for (int i = 0; i < initialSeqs.Length; i++)
         {
             _seq[i] = new SeqManager(initialSeqs[i]);
@@ -47,10 +47,10 @@ internal sealed class PipeForwarder : IRtpForwarder
         if (_syncRequired[encoding])
         {
             _syncRequired[encoding] = false;
-            _syncSeq[encoding] = seq;
+            _sync[encoding].Set(seq);
             _seq[encoding].Sync((ushort)(seq - 1));
         }
-        else if (SeqMath.IsHigher(_syncSeq[encoding], seq))
+        else if (_sync[encoding].IsBefore(seq))
         {
             return false;
         }

@@ -17,7 +17,7 @@ internal sealed class SimpleForwarder : IRtpForwarder
     private readonly SeqManager _seq;
     private bool _syncRequired = true;
     private bool _keyFrameRequested;
-    private ushort _syncSeq;
+    private SyncPoint _sync;
 
     public SimpleForwarder(IForwarderHost host, CodecKind codec, bool video, bool ignoreDtx, ushort initialSeq)
     {
@@ -55,10 +55,10 @@ internal sealed class SimpleForwarder : IRtpForwarder
             }
             _keyFrameRequested = false;
             _syncRequired = false;
-            _syncSeq = seq;
+            _sync.Set(seq);
             _seq.Sync((ushort)(seq - 1));
         }
-        else if (SeqMath.IsHigher(_syncSeq, seq))
+        else if (_sync.IsBefore(seq))
         {
             return false; // from before the re-sync: its number was given away
         }

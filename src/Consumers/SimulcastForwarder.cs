@@ -22,16 +22,21 @@ internal sealed class SimulcastForwarder : IRtpForwarder
     private readonly LayeredOutput _out;
     private readonly short _maxTemporal;
     private bool _keyFrameRequested;
-    private ushort _switchSeq;
+    private SyncPoint _switch;
     private bool _lastSentEndedFrame = true;
     private const long MaxReportSpanUs = 60_000_000;
     private readonly KeyFrameHold _hold = new();
     private readonly uint _clockRate;
+    private VideoLayers _preferred;
+    private VideoLayers _cap = VideoLayers.None;
+    private readonly int _encodings;
 
     public SimulcastForwarder(IForwarderHost host, CodecKind codec, int encodings, byte temporalLayers, VideoLayers preferred,
         uint clockRate, ushort initialSeq)
     {
         _host = host;
+        _preferred = preferred;
+        _encodings = encodings;
         _maxTemporal = (short)Math.Max(0, temporalLayers - 1);
         _selector = new SimulcastLayerSelector(encodings, preferred.Spatial, clockRate);
         _clockRate = clockRate == 0 ? 90000 : clockRate;
@@ -58,14 +63,60 @@ internal sealed class SimulcastForwarder : IRtpForwarder
 
     public void SetPreferredLayers(VideoLayers preferred)
     {
-        _temporal.Target = Math.Clamp(preferred.Temporal, (short)0, _maxTemporal);
-        if (_selector.SetPreferred(preferred.Spatial))
+        _preferred = preferred;
+        ApplyTargets();
+    }
+
+    public void SetBitrateCap(VideoLayers cap)
+    {
+        _cap = cap;
+        ApplyTargets();
+    }
+
+    private void ApplyTargets()
+    {
+        VideoLayers target = LayerCap.Apply(_preferred, _cap);
+        bool changed = _selector.SetPreferred(target.Spatial);
+        UpdateTemporalTarget();
+        if (changed)
             AskForKeyFrame();
+    }
+
+    // The capped temporal layer holds for the capped encoding; an encoding the selector had to
+    // fall back to (the capped one inactive) gets the preferred temporal layer.
+    // While a step down for bandwidth waits for the lower encoding's key frame, the current
+    // (higher) one goes on at its base temporal layer only: the receiver's link gets relief at once.
+    private void UpdateTemporalTarget()
+    {
+        VideoLayers target = LayerCap.Apply(_preferred, _cap);
+        short t = _selector.Target == target.Spatial ? target.Temporal : _preferred.Temporal;
+        if (_cap.IsSet && _cap.Spatial < _selector.Current && _selector.Target >= 0 && _selector.Target < _selector.Current)
+            t = 0;
+        _temporal.Target = Math.Clamp(t, (short)0, _maxTemporal);
+    }
+
+    public int FillLadder(Span<Bwe.LayerRung> rungs)
+    {
+        int n = 0;
+        short preferredSpatial = Math.Clamp(_preferred.Spatial, (short)0, (short)(_encodings - 1));
+        for (short s = 0; s <= preferredSpatial; s++)
+        {
+            short top = s == preferredSpatial ? Math.Clamp(_preferred.Temporal, (short)0, _maxTemporal) : _maxTemporal;
+            for (short t = 0; t <= top && n < rungs.Length; t++)
+            {
+                long bitrate = _host.LayerBitrate(s, 0, t);
+                if (bitrate > 0)
+                    rungs[n++] = new Bwe.LayerRung(s, t, bitrate);
+            }
+        }
+        return n;
     }
 
     public void OnProducerScore(int encoding, byte score)
     {
-        if (_selector.SetScore(encoding, score))
+        bool changed = _selector.SetScore(encoding, score);
+        UpdateTemporalTarget();
+        if (changed)
             AskForKeyFrame();
         if (_selector.Target < 0 && _selector.Current >= 0)
         {
@@ -110,11 +161,12 @@ internal sealed class SimulcastForwarder : IRtpForwarder
             // Continue right after the last number sent; leave one number free when the
             // previous encoding's frame was cut short, so the receiver does not wait for it.
             _out.Restart(seq, _lastSentEndedFrame ? 0 : 1);
-            _switchSeq = seq;
+            _switch.Set(seq);
+            UpdateTemporalTarget();
             _temporal.StartAtKeyFrame();
             _hold.Release(encoding, packet.Timestamp, seq);
         }
-        else if (SeqMath.IsHigher(_switchSeq, seq))
+        else if (_switch.IsBefore(seq))
         {
             return false; // the new encoding's packets from before its key frame
         }

@@ -26,11 +26,14 @@ internal sealed class SvcForwarder : IRtpForwarder
     private bool _active;
     private bool _syncRequired = true;
     private bool _keyFrameRequested;
-    private ushort _syncSeq;
+    private SyncPoint _sync;
+    private VideoLayers _preferred;
+    private VideoLayers _cap = VideoLayers.None;
 
     public SvcForwarder(IForwarderHost host, CodecKind codec, byte spatialLayers, byte temporalLayers, VideoLayers preferred, ushort initialSeq)
     {
         _host = host;
+        _preferred = preferred;
         _maxSpatial = (short)Math.Max(0, spatialLayers - 1);
         _maxTemporal = (short)Math.Max(0, temporalLayers - 1);
         _spatial = new SpatialLayerFilter(Math.Clamp(preferred.Spatial, (short)0, _maxSpatial));
@@ -54,10 +57,40 @@ internal sealed class SvcForwarder : IRtpForwarder
 
     public void SetPreferredLayers(VideoLayers preferred)
     {
-        _spatial.Target = Math.Clamp(preferred.Spatial, (short)0, _maxSpatial);
-        _temporal.Target = Math.Clamp(preferred.Temporal, (short)0, _maxTemporal);
-        if (_spatial.Current >= 0 && _spatial.Target > _spatial.Current)
+        _preferred = preferred;
+        ApplyTargets();
+    }
+
+    public void SetBitrateCap(VideoLayers cap)
+    {
+        _cap = cap;
+        ApplyTargets();
+    }
+
+    private void ApplyTargets()
+    {
+        VideoLayers target = LayerCap.Apply(_preferred, _cap);
+        _spatial.Target = Math.Clamp(target.Spatial, (short)0, _maxSpatial);
+        _temporal.Target = Math.Clamp(target.Temporal, (short)0, _maxTemporal);
+        if (_spatial.Current >= 0 && _spatial.Target > _spatial.Current && !_keyFrameRequested)
             AskForKeyFrame();
+    }
+
+    public int FillLadder(Span<Bwe.LayerRung> rungs)
+    {
+        int n = 0;
+        short preferredSpatial = Math.Clamp(_preferred.Spatial, (short)0, _maxSpatial);
+        for (short s = 0; s <= preferredSpatial; s++)
+        {
+            short top = s == preferredSpatial ? Math.Clamp(_preferred.Temporal, (short)0, _maxTemporal) : _maxTemporal;
+            for (short t = 0; t <= top && n < rungs.Length; t++)
+            {
+                long bitrate = _host.LayerBitrate(0, s, t);
+                if (bitrate > 0)
+                    rungs[n++] = new Bwe.LayerRung(s, t, bitrate);
+            }
+        }
+        return n;
     }
 
     public void OnProducerScore(int encoding, byte score)
@@ -93,7 +126,7 @@ internal sealed class SvcForwarder : IRtpForwarder
             return false;
         _active = true;
         ushort seq = packet.SequenceNumber;
-        if (!_syncRequired && SeqMath.IsHigher(_syncSeq, seq))
+        if (!_syncRequired && _sync.IsBefore(seq))
             return false;
 
         short spatialBefore = _spatial.Current;
@@ -109,7 +142,7 @@ internal sealed class SvcForwarder : IRtpForwarder
             // The stream (re)starts at this key picture.
             _syncRequired = false;
             _keyFrameRequested = false;
-            _syncSeq = seq;
+            _sync.Set(seq);
             _out.Restart(seq);
             _temporal.StartAtKeyFrame();
         }

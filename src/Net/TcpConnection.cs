@@ -19,7 +19,8 @@ public interface ITcpConnectionListener
 /// <summary>
 /// An accepted TCP connection carrying RFC 4571 frames (2-byte big-endian length, then the
 /// packet), as ICE-TCP uses. Non-blocking on the worker's loop; writes that would block are
-/// queued, up to a limit after which the connection is closed rather than growing forever.
+/// queued, up to a limit after which the connection is closed rather than growing forever
+/// (media frames stop being queued long before, see <see cref="MaxPendingMedia"/>).
 /// </summary>
 public sealed unsafe class TcpConnection : IIoHandler, IDisposable
 {
@@ -56,11 +57,25 @@ public sealed unsafe class TcpConnection : IIoHandler, IDisposable
 
     public void SetListener(ITcpConnectionListener? listener) => _listener = listener;
 
-    /// <summary>Sends one framed packet.</summary>
-    public bool Send(ReadOnlySpan<byte> packet)
+    /// <summary>Media frames are dropped, not queued, once this much output waits: a peer
+    /// whose link is slower than what it is sent loses packets (which bandwidth estimation
+    /// sees and answers) instead of its connection.</summary>
+    public const int MaxPendingMedia = 256 * 1024;
+
+    /// <summary>Media frames dropped because too much output was waiting.</summary>
+    public ulong MediaFramesDropped { get; private set; }
+
+    /// <summary>Sends one framed packet. <paramref name="droppable"/> (RTP media) frames are
+    /// dropped whole when <see cref="MaxPendingMedia"/> bytes wait already.</summary>
+    public bool Send(ReadOnlySpan<byte> packet, bool droppable = false)
     {
         if (_closed || packet.Length > MaxFrame)
             return false;
+        if (droppable && _pending.Length + 2 + packet.Length > MaxPendingMedia)
+        {
+            MediaFramesDropped++;
+            return false;
+        }
         Span<byte> header = stackalloc byte[2];
         BinaryPrimitives.WriteUInt16BigEndian(header, (ushort)packet.Length);
         return Write(header) && Write(packet);

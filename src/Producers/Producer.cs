@@ -545,14 +545,18 @@ internal sealed class Producer : IRequestHandler, INotificationHandler
         var builder = new ExtensionListBuilder(specs, values);
         HeaderExtensionIds internalIds = HeaderExtensionIds.Internal;
         builder.Reserve(internalIds.Mid, HeaderExtensionIds.MidMaxLength);
-        CopyExtension(packet, ref builder, _extIds.AbsSendTime, internalIds.AbsSendTime);
-        CopyExtension(packet, ref builder, _extIds.TransportWideCc01, internalIds.TransportWideCc01);
         if (Kind == MediaKind.Audio)
         {
+            // Audio leaves without abs-send-time and transport-wide sequence numbers: the
+            // sender's values describe its own link, and bandwidth estimation runs on video.
             CopyExtension(packet, ref builder, _extIds.SsrcAudioLevel, internalIds.SsrcAudioLevel);
         }
         else
         {
+            // Empty slots the sending transport stamps with its own send time and
+            // transport-wide sequence number (whatever the sender put there is of its link).
+            builder.Reserve(internalIds.AbsSendTime, 3);
+            builder.Reserve(internalIds.TransportWideCc01, 2);
             CopyExtension(packet, ref builder, _extIds.DependencyDescriptor, internalIds.DependencyDescriptor);
             CopyExtension(packet, ref builder, _extIds.VideoOrientation, internalIds.VideoOrientation);
             CopyExtension(packet, ref builder, _extIds.TimeOffset, internalIds.TimeOffset);

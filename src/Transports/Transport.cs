@@ -16,7 +16,7 @@ namespace Mediasoup.Transports;
 /// producers, data consumers and the SCTP association live in <see cref="TransportDataChannels"/>.
 /// Kinds add their own sockets, connect() and dump/stats sections.
 /// </summary>
-internal abstract class Transport : IRequestHandler, INotificationHandler, IProducerListener, IConsumerListener, IDataChannelsOwner
+internal abstract partial class Transport : IRequestHandler, INotificationHandler, IProducerListener, IConsumerListener, IDataChannelsOwner
 {
     /// <summary>Bitrate limits (bps) accepted by the set*Bitrate requests.</summary>
     public const ulong AbsoluteMaxBitrate = long.MaxValue - 1;
@@ -172,6 +172,7 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
                 if (bitrate > 0 && bitrate < MinOutgoingBitrate)
                     throw new MediasoupTypeError($"bitrate must be >= current min outgoing bitrate ({MinOutgoingBitrate}) or 0 (unlimited)");
                 MaxOutgoingBitrate = bitrate;
+                OnOutgoingBitrateBounds();
                 request.Accept();
                 break;
             }
@@ -186,6 +187,7 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
                 if (bitrate > 0 && MaxOutgoingBitrate > 0 && bitrate > MaxOutgoingBitrate)
                     throw new MediasoupTypeError($"bitrate must be <= current max outgoing bitrate ({MaxOutgoingBitrate}) or 0 (unlimited)");
                 MinOutgoingBitrate = bitrate;
+                OnOutgoingBitrateBounds();
                 request.Accept();
                 break;
             }
@@ -334,6 +336,8 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
             _ssrcConsumers[ssrc] = consumer;
         foreach (uint ssrc in consumer.RtxSsrcs)
             _rtxSsrcConsumers[ssrc] = consumer;
+        MayCreateOutgoingBandwidth(consumer);
+        OnConsumerNeedsBitrate(consumer);
 
         var response = new FBS.Transport.ConsumeResponseT
         {
@@ -413,6 +417,7 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
             outbound?.RemoveStream(ssrc);
         }
         consumer.Close();
+        _outgoing?.RequestAllocation();
     }
 
     // ---- media ----
@@ -562,12 +567,18 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
                                 c.ReceiveKeyFrameRequest(fir: true, target);
                         }
                     }
+                    else
+                    {
+                        ReceiveOutgoingFeedback(packet, nowUs);
+                    }
                     break;
 
                 case Rtcp.RtcpPacketType.RTPFB:
                     if (packet.Count == Rtcp.RtpFeedbackFmt.Nack && Rtcp.GenericNack.TryRead(packet, out Rtcp.GenericNack nack)
                         && _ssrcConsumers.TryGetValue(nack.MediaSsrc, out Consumer? nacked))
                         nacked.ReceiveNack(nack);
+                    else
+                        ReceiveOutgoingFeedback(packet, nowUs);
                     break;
 
                 case Rtcp.RtcpPacketType.RR:
@@ -593,7 +604,11 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
     private void ReceiveReportBlock(in Rtcp.ReportBlock block, long nowUs)
     {
         if (_ssrcConsumers.TryGetValue(block.Ssrc, out Consumer? c))
-            c.ReceiveReceiverReport(block, Rtcp.Ntp.FromMonotonicUs(nowUs, Ctx.NtpOffsetUs).Compact);
+        {
+            uint arrival = Rtcp.Ntp.FromMonotonicUs(nowUs, Ctx.NtpOffsetUs).Compact;
+            c.ReceiveReceiverReport(block, arrival);
+            ReceiveOutgoingReport(block, arrival, nowUs);
+        }
     }
 
     // ---- periodic RTCP (RFC 3550 §6.2: about every second, randomised) ----
@@ -673,6 +688,7 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
             return;
         }
         rewrite.ApplyTo(tx);
+        StampOutgoing(tx);
         int length = tx.Length;
         if (srtp != null && !srtp.ProtectRtp(slot, ref length))
         {
@@ -791,6 +807,9 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
         MaxIncomingBitrate = MaxIncomingBitrate != 0 ? (ulong)MaxIncomingBitrate : null,
         MaxOutgoingBitrate = MaxOutgoingBitrate != 0 ? (ulong)MaxOutgoingBitrate : null,
         MinOutgoingBitrate = MinOutgoingBitrate != 0 ? (ulong)MinOutgoingBitrate : null,
+        AvailableOutgoingBitrate = AvailableOutgoingBitrate,
+        ProbationBytesSent = _outgoing?.ProbationBytesSent ?? 0,
+        ProbationSendBitrate = (ulong)(_outgoing?.ProbationSendBitrate(Ctx.Loop.NowMs) ?? 0),
     };
 
     /// <summary>Kind-specific dump response (body type + offset).</summary>
@@ -809,6 +828,7 @@ internal abstract class Transport : IRequestHandler, INotificationHandler, IProd
         Ctx.Registry.Unregister(Id);
         _rtcpTimer?.Stop();
         _tccTimer?.Stop();
+        CloseOutgoingBandwidth();
         foreach (Consumer c in new List<Consumer>(_consumers.Values))
         {
             RemoveConsumer(c);

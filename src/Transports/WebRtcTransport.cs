@@ -601,6 +601,7 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
                 return;
             }
             rewrite.ApplyTo(tx);
+            StampOutgoing(tx);
             int length = tx.Length;
             if (!_srtpSend!.ProtectRtp(slot, ref length))
             {
@@ -609,8 +610,11 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
             }
             if (socket != null)
                 socket.CommitSend(length, _selectedRemote);
-            else if (!_selectedTcp!.Send(slot[..length]))
+            else if (!_selectedTcp!.Send(slot[..length], droppable: true))
+            {
+                RtpPacketsNotSent++;
                 return;
+            }
             CountSent(length);
             CountRtpSent(length, rewrite.RtxSsrc != 0);
         }

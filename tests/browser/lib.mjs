@@ -24,27 +24,15 @@ export async function servePage(entry) {
 }
 
 /**
- * The Node side of client.js's set-up: answers 'routerRtpCapabilities', 'createTransports'
- * (a send and a recv WebRtcTransport on UDP 127.0.0.1 with the extra options, pushed to
- * transports) and 'connect'. Returns the JSON answer, or undefined for any other method.
+ * A new page whose errors are logged and whose window.signal(method, json) calls
+ * handlers[method](data) on the Node side; the handler's result goes back as JSON.
  */
-export async function answerSetup(router, transports, method, data, options = {}) {
-  switch (method) {
-    case 'routerRtpCapabilities':
-      return JSON.stringify(router.rtpCapabilities);
-    case 'createTransports': {
-      const out = {};
-      for (const dir of ['send', 'recv']) {
-        const t = await router.createWebRtcTransport({ listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }], ...options });
-        transports.push(t);
-        out[dir] = { id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters };
-      }
-      return JSON.stringify(out);
-    }
-    case 'connect':
-      await transports.find((t) => t.id === data.transportId).connect({ dtlsParameters: data.dtlsParameters });
-      return '{}';
-    default:
-      return undefined;
-  }
+export async function signalPage(browser, handlers) {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.log(`  [page error] ${e.message}`));
+  await page.exposeFunction('signal', async (method, json) => {
+    if (!handlers[method]) throw new Error(`unknown method ${method}`);
+    return JSON.stringify((await handlers[method](JSON.parse(json))) ?? {});
+  });
+  return page;
 }

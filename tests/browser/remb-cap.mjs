@@ -8,7 +8,7 @@
 //   node tests/browser/remb-cap.mjs [--worker PATH]
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { answerSetup, launchChromium, servePage } from './lib.mjs';
+import { launchChromium, servePage, signalPage } from './lib.mjs';
 import { mediasoup, check, sleep, finish } from '../e2e/lib/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -24,28 +24,31 @@ worker.on('died', () => check('worker stays alive', false));
 // rate and the REMBs it sends are Chromium's estimate).
 async function session(router, label, rembOnly) {
   const transports = [];
-  const page = await browser.newPage();
-  page.on('pageerror', (e) => console.log(`  [page error] ${e.message}`));
   let caps = router.rtpCapabilities;
   if (rembOnly) {
     caps = structuredClone(caps);
     for (const c of caps.codecs) c.rtcpFeedback = (c.rtcpFeedback ?? []).filter((f) => f.type !== 'transport-cc');
     caps.headerExtensions = caps.headerExtensions.filter((h) => !h.uri.includes('transport-wide-cc'));
   }
-  await page.exposeFunction('signal', async (method, json) => {
-    const data = JSON.parse(json);
-    if (method === 'routerRtpCapabilities')
-      return JSON.stringify(caps);
-    const answer = await answerSetup(router, transports, method, data);
-    if (answer !== undefined)
-      return answer;
-    if (method !== 'produce')
-      throw new Error(`unknown method ${method}`);
-    const p = await transports[0].produce({ kind: data.kind, rtpParameters: data.rtpParameters });
-    const fb = p.rtpParameters.codecs[0].rtcpFeedback.map((f) => f.type);
-    check(`${label}: the producer negotiated ${rembOnly ? 'goog-remb without transport-cc' : 'transport-cc'}`,
-      rembOnly ? fb.includes('goog-remb') && !fb.includes('transport-cc') : fb.includes('transport-cc'), fb.join(','));
-    return JSON.stringify({ id: p.id });
+  const page = await signalPage(browser, {
+    routerRtpCapabilities: () => caps,
+    async createTransports() {
+      const out = {};
+      for (const dir of ['send', 'recv']) {
+        const t = await router.createWebRtcTransport({ listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }] });
+        transports.push(t);
+        out[dir] = { id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters };
+      }
+      return out;
+    },
+    connect: ({ transportId, dtlsParameters }) => transports.find((t) => t.id === transportId).connect({ dtlsParameters }),
+    async produce({ kind, rtpParameters }) {
+      const p = await transports[0].produce({ kind, rtpParameters });
+      const fb = p.rtpParameters.codecs[0].rtcpFeedback.map((f) => f.type);
+      check(`${label}: the producer negotiated ${rembOnly ? 'goog-remb without transport-cc' : 'transport-cc'}`,
+        rembOnly ? fb.includes('goog-remb') && !fb.includes('transport-cc') : fb.includes('transport-cc'), fb.join(','));
+      return { id: p.id };
+    },
   });
   await page.goto(pageUrl);
   await page.evaluate(() => window.setup());

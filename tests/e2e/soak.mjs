@@ -13,6 +13,7 @@ const PPS = Number(opt('pps', '300'));
 const CONSUMERS = 20;
 const SSRC = 0x50a4;
 const rssKb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+const fdCount = (pid) => fs.readdirSync(`/proc/${pid}/fd`).length;
 
 /** Least-squares slope of y over x. */
 function slope(points) {
@@ -74,18 +75,19 @@ try {
   const end = t0 + MINUTES * 60_000;
   while (Date.now() < end && !worker.died) {
     await sleep(10_000);
-    const s = [(Date.now() - t0) / 3_600_000, rssKb(worker.pid)];
+    const s = [(Date.now() - t0) / 3_600_000, rssKb(worker.pid), fdCount(worker.pid)];
     samples.push(s);
-    console.log(`t=${((Date.now() - t0) / 60000).toFixed(1)} min rss ${s[1]} kB sent ${sent} delivered ${received} (${(received / Math.max(sent * CONSUMERS, 1) * 100).toFixed(2)} %)`);
+    console.log(`t=${((Date.now() - t0) / 60000).toFixed(1)} min rss ${s[1]} kB fds ${s[2]} sent ${sent} delivered ${received} (${(received / Math.max(sent * CONSUMERS, 1) * 100).toFixed(2)} %)`);
   }
   clearInterval(pacer);
   await sleep(500);
   const lastHalf = samples.slice(Math.floor(samples.length / 2));
   const kbPerHour = slope(lastHalf);
   const ratio = received / Math.max(sent * CONSUMERS, 1);
-  console.log(`soak ${MINUTES} min, ${PPS} pps → ${CONSUMERS} consumers: RSS ${samples[0]?.[1]} → ${samples.at(-1)?.[1]} kB, ` +
+  console.log(`soak ${MINUTES} min, ${PPS} pps → ${CONSUMERS} consumers: RSS ${samples[0]?.[1]} → ${samples.at(-1)?.[1]} kB, fds ${samples[0]?.[2]} → ${samples.at(-1)?.[2]}, ` +
     `slope over the last half ${kbPerHour.toFixed(1)} kB/h (${lastHalf.length} samples); delivered ${(ratio * 100).toFixed(2)} % of ${sent * CONSUMERS}`);
   check('worker alive', !worker.died);
+  check('fd count at the end equals the first sample', samples.at(-1)?.[2] === samples[0]?.[2], `${samples[0]?.[2]} → ${samples.at(-1)?.[2]}`);
   check('consumers delivered at least 99 % of what was sent', ratio >= 0.99, `${(ratio * 100).toFixed(2)} %`);
   check('RSS slope over the last half under 1 MB/h', kbPerHour < 1024, `${kbPerHour.toFixed(1)} kB/h`);
 } catch (e) {

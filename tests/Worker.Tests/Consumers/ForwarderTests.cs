@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Mediasoup.Codecs;
 using Mediasoup.Consumers;
 using Mediasoup.Rtp;
@@ -23,6 +24,9 @@ public sealed class ForwarderTests
             (ntpUs, rtpTimestamp) = c;
             return ok;
         }
+        public readonly Dictionary<(int Encoding, int Spatial, int Temporal), long> Rates = new();
+        public long LayerBitrate(int encoding, int spatial, int temporal) =>
+            Rates.TryGetValue((encoding, spatial, temporal), out long r) ? r : 0;
     }
 
     private readonly record struct Sent(ushort Seq, uint Timestamp, ushort PictureId, byte Tl0, bool Marker, int Tid, int Sid);
@@ -343,6 +347,50 @@ public sealed class ForwarderTests
         Assert.False(Feed(video, Packet(899, 0, 5, Vp8(4, 0, 0, false, false)), 0, 0, out _));
     }
 
+    // Every forwarder, 70000 packets in order after a key frame: all forwarded with consecutive
+    // numbers. A sync point that stayed where the stream started compared higher than every
+    // packet from 32768 on (RFC 1982 order) and dropped the next 32768 (the 60-minute soak
+    // lost half of what it sent).
+    [Fact]
+    public void EveryForwarder_KeepsForwarding_PastHalfTheSequenceSpaceFromItsSyncPoint()
+    {
+        var forwarders = new (string Name, IRtpForwarder F)[]
+        {
+            ("simple", new SimpleForwarder(new Host(), CodecKind.Vp8, video: true, ignoreDtx: false, initialSeq: 7)),
+            ("svc", new SvcForwarder(new Host(), CodecKind.Vp8, 1, 1, new VideoLayers(0, 0), 7)),
+            ("simulcast", new SimulcastForwarder(new Host(), CodecKind.Vp8, 1, 1, new VideoLayers(0, 0), 90000, 7)),
+            ("pipe", new PipeForwarder([7])),
+        };
+        forwarders[2].F.OnProducerScore(0, 10);
+        byte[] key = Vp8(1, 0, 0, false, key: true);
+        byte[] delta = Vp8(2, 0, 0, false, key: false);
+        byte[] buffer = GC.AllocateArray<byte>(12 + key.Length, pinned: true);
+        var packet = new RtpPacket();
+        foreach (var (name, f) in forwarders)
+        {
+            int forwarded = 0;
+            ushort expected = 0;
+            for (int i = 0; i < 70_000; i++)
+            {
+                ushort seq = (ushort)(1000 + i);
+                buffer[0] = 0x80; buffer[1] = 0x80 | 96;
+                buffer[2] = (byte)(seq >> 8); buffer[3] = (byte)seq;
+                uint ts = (uint)(3000 * i);
+                buffer[4] = (byte)(ts >> 24); buffer[5] = (byte)(ts >> 16); buffer[6] = (byte)(ts >> 8); buffer[7] = (byte)ts;
+                buffer[11] = 5;
+                (i == 0 ? key : delta).CopyTo(buffer.AsSpan(12));
+                Assert.True(packet.TryParse(buffer.AsSpan(), buffer.Length));
+                if (!Feed(f, packet, 0, i * 3_000L, out ForwardedPacket fw))
+                    continue;
+                if (forwarded > 0)
+                    Assert.True(expected == fw.SequenceNumber, $"{name}: packet {i} went out as {fw.SequenceNumber}, expected {expected}");
+                expected = (ushort)(fw.SequenceNumber + 1);
+                forwarded++;
+            }
+            Assert.True(forwarded == 70_000, $"{name}: {forwarded} of 70000 forwarded");
+        }
+    }
+
     // RFC 9628 §4.2 descriptor: I P L F B E V Z, 15-bit picture id, layer indices, TL0PICIDX.
     private static byte[] Vp9(ushort pid, int sid, int tid, bool interPicture, bool begin, bool end, bool switchUp = false)
     {
@@ -423,5 +471,146 @@ public sealed class ForwarderTests
         Assert.True(small.Map(127, 7, 0, out ushort x, out _));
         Assert.True(small.Map(0, 7, 0, out ushort y, out _));
         Assert.Equal((x + 1) & 0x7F, y);
+    }
+
+    [Fact]
+    public void Simulcast_BitrateCap_SwitchesDownAtAKeyFrame_AndBackUpWhenLifted()
+    {
+        var host = new Host();
+        var f = new SimulcastForwarder(host, CodecKind.Vp8, 2, 3, new VideoLayers(1, 2), 90000, 300);
+        f.OnProducerScore(0, 10);
+        f.OnProducerScore(1, 10);
+        Assert.Equal(new VideoLayers(1, 2), f.TargetLayers);
+
+        f.SetBitrateCap(new VideoLayers(0, 1));
+        Assert.Equal(new VideoLayers(0, 1), f.TargetLayers); // below the preferred encoding: its temporal cap holds
+        Assert.Equal(0, host.KeyFrameRequests[^1]);
+        f.SetBitrateCap(new VideoLayers(1, 0));
+        Assert.Equal(new VideoLayers(1, 0), f.TargetLayers);
+        f.SetBitrateCap(new VideoLayers(1, 2));
+        Assert.Equal(new VideoLayers(1, 2), f.TargetLayers);
+        f.SetBitrateCap(VideoLayers.None);
+        Assert.Equal(new VideoLayers(1, 2), f.TargetLayers);
+
+        // The preferred layers stay the ceiling: a cap above them changes nothing.
+        f.SetPreferredLayers(new VideoLayers(0, 1));
+        f.SetBitrateCap(new VideoLayers(1, 2));
+        Assert.Equal(new VideoLayers(0, 1), f.TargetLayers);
+    }
+
+    [Fact]
+    public void Simulcast_CappedEncodingGone_FallsBackWithThePreferredTemporalLayer()
+    {
+        var host = new Host();
+        var f = new SimulcastForwarder(host, CodecKind.Vp8, 3, 3, new VideoLayers(2, 2), 90000, 300);
+        f.OnProducerScore(0, 10);
+        f.OnProducerScore(2, 10);
+        f.SetBitrateCap(new VideoLayers(1, 0)); // encoding 1 is not active: 0 is what remains
+        Assert.Equal(new VideoLayers(0, 2), f.TargetLayers);
+        f.OnProducerScore(1, 10);
+        Assert.Equal(new VideoLayers(1, 0), f.TargetLayers);
+    }
+
+    [Fact]
+    public void Ladders_ListFlowingLayersUpToThePreferredOnes()
+    {
+        var host = new Host();
+        for (int e = 0; e < 3; e++)
+            for (int t = 0; t < 3; t++)
+                host.Rates[(e, 0, t)] = (e + 1) * 100_000 + t * 20_000;
+        host.Rates.Remove((1, 0, 0)); host.Rates.Remove((1, 0, 1)); host.Rates.Remove((1, 0, 2)); // encoding 1 does not flow
+        var sim = new SimulcastForwarder(host, CodecKind.Vp8, 3, 3, new VideoLayers(2, 1), 90000, 300);
+        Span<Mediasoup.Bwe.LayerRung> rungs = stackalloc Mediasoup.Bwe.LayerRung[16];
+        int n = sim.FillLadder(rungs);
+        Assert.Equal(new[] { (0, 0), (0, 1), (0, 2), (2, 0), (2, 1) }, rungs[..n].ToArray().Select(r => ((int)r.Spatial, (int)r.Temporal)).ToArray());
+        Assert.Equal(320_000, rungs[4].Bitrate);
+
+        var svcHost = new Host();
+        svcHost.Rates[(0, 0, 0)] = 100_000;
+        svcHost.Rates[(0, 1, 0)] = 300_000;
+        svcHost.Rates[(0, 1, 1)] = 450_000;
+        var svc = new SvcForwarder(svcHost, CodecKind.Vp9, 3, 2, new VideoLayers(1, 1), 300);
+        n = svc.FillLadder(rungs);
+        Assert.Equal(new[] { (0, 0), (1, 0), (1, 1) }, rungs[..n].ToArray().Select(r => ((int)r.Spatial, (int)r.Temporal)).ToArray());
+        Assert.Equal(0, new SimpleForwarderProbe().Count);
+    }
+
+    // A non-layered forwarder does not adapt: its ladder is empty.
+    private sealed class SimpleForwarderProbe
+    {
+        public int Count
+        {
+            get
+            {
+                IRtpForwarder f = new SimpleForwarder(new Host(), CodecKind.Vp8, video: true, ignoreDtx: false, 300);
+                Span<Mediasoup.Bwe.LayerRung> r = stackalloc Mediasoup.Bwe.LayerRung[4];
+                return f.FillLadder(r);
+            }
+        }
+    }
+
+    [Fact]
+    public void Svc_Vp8_BitrateCap_LowersTheTemporalLayer()
+    {
+        var host = new Host();
+        var f = new SvcForwarder(host, CodecKind.Vp8, 1, 3, new VideoLayers(0, 2), 5000);
+        f.SetBitrateCap(new VideoLayers(0, 0));
+        ushort seq = 100, pid = 10;
+        byte tl0 = 1;
+        uint ts = 1000;
+        List<Sent> sent = FeedL1T3(f, 40, ref seq, ref pid, ref tl0, ref ts, firstKey: true);
+        Assert.Equal(10, sent.Count);
+        AssertContinuous(sent);
+        f.SetBitrateCap(VideoLayers.None);
+        Assert.Equal(new VideoLayers(0, 2), f.TargetLayers);
+    }
+
+    [Fact]
+    public void Simulcast_StepDownForBandwidth_ThinsTheCurrentEncodingUntilTheKeyFrame()
+    {
+        var host = new Host();
+        var f = new SimulcastForwarder(host, CodecKind.Vp8, 2, 3, new VideoLayers(1, 2), 90000, 300);
+        f.OnProducerScore(0, 10);
+        f.OnProducerScore(1, 10);
+        ushort seq = 1000, pid = 10;
+        byte tl0 = 1;
+        uint ts = 1000;
+        // Encoding 1 flows at all three temporal layers.
+        var sent = new List<Sent>();
+        int[] pattern = { 0, 2, 1, 2 };
+        for (int i = 0; i < 8; i++)
+        {
+            RtpPacket p = Packet(seq++, ts += 3000, 2, Vp8(pid++, (byte)(tl0 + i / 4), pattern[i % 4], pattern[i % 4] != 0, i == 0));
+            if (f.OnPacket(p, Layers(p), 1, i * 33_000L, out ForwardedPacket fw))
+                sent.Add(Read(p, fw));
+        }
+        Assert.Equal(8, sent.Count);
+        f.SetBitrateCap(new VideoLayers(0, 2));
+        Assert.Equal(0, f.TargetLayers.Spatial);
+        // Until encoding 0's key frame comes, encoding 1 goes on at temporal layer 0 only.
+        int forwarded = 0;
+        for (int i = 8; i < 16; i++)
+        {
+            RtpPacket p = Packet(seq++, ts += 3000, 2, Vp8(pid++, (byte)(tl0 + i / 4), pattern[i % 4], pattern[i % 4] != 0, false));
+            if (f.OnPacket(p, Layers(p), 1, i * 33_000L, out _))
+                forwarded++;
+        }
+        Assert.Equal(2, forwarded);
+        Assert.Equal(new VideoLayers(1, 0), f.CurrentLayers);
+        // The key frame of encoding 0: switched, at the capped temporal layer 2.
+        RtpPacket key = Packet(5000, 7_000_000, 1, Vp8(300, 50, 0, false, true));
+        Assert.True(f.OnPacket(key, Layers(key), 0, 600_000, out _));
+        Assert.Equal(new VideoLayers(0, 2), f.TargetLayers);
+
+        // A preferred-layer change (no bandwidth cap involved) keeps the full frame rate while it waits.
+        var g = new SimulcastForwarder(new Host(), CodecKind.Vp8, 2, 3, new VideoLayers(1, 2), 90000, 300);
+        g.OnProducerScore(0, 10);
+        g.OnProducerScore(1, 10);
+        RtpPacket k1 = Packet(9000, 1000, 2, Vp8(1, 1, 0, false, true));
+        Assert.True(g.OnPacket(k1, Layers(k1), 1, 0, out _));
+        g.SetPreferredLayers(new VideoLayers(0, 2));
+        Assert.Equal(new VideoLayers(0, 2), g.TargetLayers);
+        RtpPacket t2 = Packet(9001, 4000, 2, Vp8(2, 1, 2, true, false));
+        Assert.True(g.OnPacket(t2, Layers(t2), 1, 33_000, out _));
     }
 }

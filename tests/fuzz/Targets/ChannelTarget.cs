@@ -12,16 +12,17 @@ namespace Mediasoup.Fuzz.Targets;
 
 /// <summary>
 /// The channel's FlatBuffers requests and notifications, decoded and dispatched by a real
-/// Worker (as WorkerRunner wires it, over pipes): every input is one frame payload. Responses
-/// are drained and discarded. The worker is rebuilt every <see cref="RebuildEvery"/> inputs and
-/// whenever a request closed it, so state (routers, transports, sockets) stays bounded.
+/// Worker (as WorkerRunner wires it, over pipes). An input is a sequence of frames, each
+/// behind a 4-byte little-endian length as on the channel (the last one takes what is left),
+/// so one input can create a router, a transport in it, and act on both. Every input meets a
+/// fresh worker (only the DTLS certificate is shared), so no state is carried from one input to
+/// the next. Responses are drained and discarded.
 /// </summary>
 internal sealed unsafe class ChannelTarget : IFuzzTarget
 {
-    private const int RebuildEvery = 500;
+    private const int MaxFrames = 16;
 
-    private Harness? _harness;
-    private int _runs;
+    private readonly DtlsCertificate _certificate = DtlsCertificate.Generate();
     private readonly byte[] _frame = new byte[70_000];
     private readonly byte[] _drain = new byte[65_536];
 
@@ -29,18 +30,19 @@ internal sealed unsafe class ChannelTarget : IFuzzTarget
 
     public void Run(ReadOnlySpan<byte> input)
     {
-        if (_harness == null || _harness.Worker.IsClosed || ++_runs % RebuildEvery == 0)
+        using var harness = new Harness(_certificate);
+        for (int frames = 0; frames < MaxFrames && input.Length >= 4 && !harness.Worker.IsClosed; frames++)
         {
-            _harness?.Dispose();
-            _harness = new Harness();
-        }
-        input.CopyTo(_frame);
-        ((IChannelSocketListener)_harness.Channel).OnChannelFrame(_frame, 0, input.Length);
-        _harness.Loop.RunOnce(0);
-        fixed (byte* p = _drain)
-        {
-            while (Libc.Read(_harness.HostReadFd, p, _drain.Length) > 0)
+            int length = (int)Math.Min(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(input), (uint)(input.Length - 4));
+            input.Slice(4, length).CopyTo(_frame);
+            input = input[(4 + length)..];
+            ((IChannelSocketListener)harness.Channel).OnChannelFrame(_frame, 0, length);
+            harness.Loop.RunOnce(0);
+            fixed (byte* p = _drain)
             {
+                while (Libc.Read(harness.HostReadFd, p, _drain.Length) > 0)
+                {
+                }
             }
         }
     }
@@ -49,7 +51,7 @@ internal sealed unsafe class ChannelTarget : IFuzzTarget
     {
         private readonly int[] _fds = new int[4];
 
-        public Harness()
+        public Harness(DtlsCertificate certificate)
         {
             fixed (int* f = _fds)
             {
@@ -62,7 +64,7 @@ internal sealed unsafe class ChannelTarget : IFuzzTarget
             Channel = new Mediasoup.Channel.Channel(Socket);
             var logger = new Logger(LogLevel.Error, LogTags.None);
             logger.SetSink(Channel);
-            Context = new WorkerContext(Loop, Channel, logger, new WorkerSettings(), DtlsCertificate.Generate(), new Random(1));
+            Context = new WorkerContext(Loop, Channel, logger, new WorkerSettings(), certificate, new Random(1));
             Worker = new Mediasoup.Worker.Worker(Context, Socket, handleSignals: false);
             Worker.Start();
         }
@@ -103,7 +105,27 @@ internal sealed unsafe class ChannelTarget : IFuzzTarget
         return b.SizedByteArray();
     }
 
+    /// <summary>Frames behind their 4-byte little-endian lengths: one input.</summary>
+    public static byte[] Frames(IEnumerable<byte[]> frames)
+    {
+        var input = new List<byte>();
+        foreach (byte[] f in frames)
+        {
+            input.AddRange(BitConverter.GetBytes(f.Length));
+            input.AddRange(f);
+        }
+        return [.. input];
+    }
+
     public IEnumerable<byte[]> Seeds()
+    {
+        byte[][] requests = [.. Requests()];
+        foreach (byte[] r in requests)
+            yield return Frames([r]);
+        yield return Frames(requests);
+    }
+
+    private static IEnumerable<byte[]> Requests()
     {
         yield return Request(1, Method.WORKER_DUMP, "");
         yield return Request(2, Method.WORKER_GET_RESOURCE_USAGE, "");

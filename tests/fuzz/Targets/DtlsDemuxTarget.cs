@@ -17,7 +17,6 @@ internal sealed class DtlsDemuxTarget : IFuzzTarget, IDtlsTransportListener
 {
     private readonly DtlsCertificate _certificate = DtlsCertificate.Generate();
     private readonly DtlsContext _context;
-    private long _nowMs;
 
     public DtlsDemuxTarget() => _context = new DtlsContext(_certificate, new Logging.Logger());
 
@@ -25,8 +24,10 @@ internal sealed class DtlsDemuxTarget : IFuzzTarget, IDtlsTransportListener
 
     public void Run(ReadOnlySpan<byte> input)
     {
+        // A fresh transport and clock per input: nothing carried over from the previous one.
+        long nowMs = 0;
         using var dtls = new DtlsTransport(_context, this);
-        dtls.Run(DtlsRole.Server, _nowMs);
+        dtls.Run(DtlsRole.Server, nowMs);
         while (input.Length >= 2)
         {
             int length = Math.Min(BinaryPrimitives.ReadUInt16BigEndian(input), input.Length - 2);
@@ -39,10 +40,10 @@ internal sealed class DtlsDemuxTarget : IFuzzTarget, IDtlsTransportListener
             bool rtp = RtpPacket.IsRtp(datagram);
             if ((stun ? 1 : 0) + (isDtls ? 1 : 0) + (rtcp || rtp ? 1 : 0) > 1)
                 throw new FuzzInvariantException($"datagram classified twice: stun {stun}, dtls {isDtls}, rtp {rtp}, rtcp {rtcp}");
-            _nowMs += 5;
+            nowMs += 5;
             if (isDtls)
-                dtls.ProcessDtlsData(datagram, _nowMs);
-            dtls.OnTimer(_nowMs);
+                dtls.ProcessDtlsData(datagram, nowMs);
+            dtls.OnTimer(nowMs);
         }
     }
 

@@ -7,7 +7,9 @@ namespace Mediasoup.Fuzz.Targets;
 /// bits 0-1 the suite, bit 2 RTCP instead of RTP, bit 3 the round trip mode. Direct mode
 /// unprotects the rest as received (invalid tags, truncations, indexes); round trip mode
 /// protects the rest with the peer's key first, so mutations reach the valid-tag paths, and
-/// checks that what comes out is what went in.
+/// checks that what comes out is what went in. The per-SSRC state an input created (replay
+/// window, rollover counter, SRTCP index) is removed after it, so every input starts from the
+/// same sessions.
 /// </summary>
 internal sealed class SrtpTarget : IFuzzTarget
 {
@@ -38,6 +40,25 @@ internal sealed class SrtpTarget : IFuzzTarget
         bool rtcp = (input[0] & 4) != 0;
         bool roundTrip = (input[0] & 8) != 0;
         ReadOnlySpan<byte> packet = input[1..];
+        try
+        {
+            Run(s, rtcp, roundTrip, packet);
+        }
+        finally
+        {
+            // RTP: SSRC at bytes 8-11 (RFC 3550 §5.1); RTCP: bytes 4-7 (§6.4.1).
+            int at = rtcp ? 4 : 8;
+            if (packet.Length >= at + 4)
+            {
+                uint ssrc = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(packet[at..]);
+                _inbound[s].RemoveStream(ssrc);
+                _outbound[s].RemoveStream(ssrc);
+            }
+        }
+    }
+
+    private void Run(int s, bool rtcp, bool roundTrip, ReadOnlySpan<byte> packet)
+    {
         packet.CopyTo(_buffer);
         int length = packet.Length;
         Span<byte> buf = _buffer;

@@ -8,7 +8,9 @@ namespace Mediasoup.Fuzz.Targets;
 /// STUN (RFC 5389 §6, §15) as ICE-lite receives it: the message parser, then the whole
 /// IceServer path (username, MESSAGE-INTEGRITY, FINGERPRINT, priority, nomination, role
 /// attributes) and the response it writes. The seeds carry valid integrity for this server's
-/// credentials, so mutations reach past authentication.
+/// credentials, so mutations reach past authentication. Each input meets a fresh server (no
+/// state carried between inputs, so AFL sees the same path for the same bytes) and is delivered
+/// twice, 10 ms apart, so the paths of a known tuple (re-nomination, consent refresh) are reached too.
 /// </summary>
 internal sealed class StunTarget : IFuzzTarget
 {
@@ -17,12 +19,9 @@ internal sealed class StunTarget : IFuzzTarget
 
     private readonly HmacSha1 _hmac = new();
     private readonly RecordingListener _events = new();
-    private readonly IceServer _ice;
     private readonly IceTuple _tuple = IceTestUtil.Udp("192.0.2.1", 5000);
     private readonly byte[] _response = new byte[IceServer.MaxResponseLength];
-    private long _nowMs = 1000;
 
-    public StunTarget() => _ice = new IceServer(_events, _hmac, Ufrag, Password, consentTimeoutSec: 30);
 
     public string Name => "stun";
 
@@ -32,12 +31,15 @@ internal sealed class StunTarget : IFuzzTarget
         {
             GC.KeepAlive(m.Type + m.TransactionId.Length + m.Username.Length + m.UsernameLocalPart.Length);
         }
-        _nowMs += 10;
-        _ice.ProcessStunPacket(input, _tuple, _nowMs, _response, out int length);
-        if (length > _response.Length || length < 0)
-            throw new FuzzInvariantException($"response length {length}");
-        if (length > 0 && !StunMessage.TryParse(_response.AsSpan(0, length), out _))
-            throw new FuzzInvariantException("our own response does not parse");
+        var ice = new IceServer(_events, _hmac, Ufrag, Password, consentTimeoutSec: 30);
+        for (long nowMs = 1000; nowMs <= 1010; nowMs += 10)
+        {
+            ice.ProcessStunPacket(input, _tuple, nowMs, _response, out int length);
+            if (length > _response.Length || length < 0)
+                throw new FuzzInvariantException($"response length {length}");
+            if (length > 0 && !StunMessage.TryParse(_response.AsSpan(0, length), out _))
+                throw new FuzzInvariantException("our own response does not parse");
+        }
         _events.Events.Clear();
     }
 

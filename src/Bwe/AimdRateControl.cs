@@ -1,0 +1,155 @@
+using System;
+
+namespace Mediasoup.Bwe;
+
+/// <summary>
+/// The delay-based rate controller (draft-ietf-rmcat-gcc-02 §5.5): on over-use the estimate
+/// drops to <see cref="Beta"/> × the acknowledged rate; on normal use it grows, multiplicatively
+/// (8 %/s) while the link capacity is unknown or far, additively (about one packet per response
+/// time) near it; under-use holds it while queues drain.
+/// <para>
+/// Two guards keep it tied to what the link really carried: it never grows past 1.5 × the
+/// acknowledged rate (an application-limited sender cannot run the estimate away), and when the
+/// sender was application-limited at the time of an over-use (it sent well below the estimate and
+/// the link delivered what it sent: a transient queue, e.g. a key frame burst, not a full link) it steps down from the estimate, at most once per <see cref="AppLimitedDecreaseIntervalUs"/>,
+/// instead of snapping to a rate the link was never asked to carry (the collapse to a fraction of
+/// the capacity that a low-rate layer would otherwise cause).
+/// </para>
+/// </summary>
+internal sealed class AimdRateControl
+{
+    public const double Beta = 0.85;
+    public const double AppLimitedRatio = 0.6;
+    public const double DeliveredRatio = 0.8;
+    public const long AppLimitedDecreaseIntervalUs = 500_000;
+    private const double MultiplicativeIncreasePerSecond = 0.08;
+    private const double MaxAckedMultiplier = 1.5;
+    private const long MaxAckedMarginBps = 10_000;
+    private const double PacketBits = 1200 * 8;
+    private const long MinIncreasePerSecondBps = 4_000;
+    private const long DefaultRttUs = 200_000;
+
+    private enum RateState : byte { Hold, Increase, Decrease }
+
+    private readonly LinkCapacityEstimator _link = new();
+    private RateState _state = RateState.Hold;
+    private long _lastUpdateUs = -1;
+    private long _lastDecreaseUs = long.MinValue / 2;
+    private long _minBps;
+    private long _maxBps;
+
+    public AimdRateControl(long startBps, long minBps, long maxBps)
+    {
+        _minBps = minBps;
+        _maxBps = maxBps;
+        EstimateBps = Clamp(startBps);
+    }
+
+    public long EstimateBps { get; private set; }
+
+    public long RttUs { get; set; } = DefaultRttUs;
+
+    public LinkCapacityEstimator Link => _link;
+
+    /// <summary>Time of the last decrease (µs), or a very old time.</summary>
+    public long LastDecreaseUs => _lastDecreaseUs;
+
+    public void SetBounds(long minBps, long maxBps)
+    {
+        _minBps = minBps;
+        _maxBps = maxBps;
+        EstimateBps = Clamp(EstimateBps);
+    }
+
+    /// <summary>A measured rate (a probe's result) replaces the estimate.</summary>
+    public void SetEstimate(long bps, long nowUs)
+    {
+        EstimateBps = Clamp(bps);
+        _lastUpdateUs = nowUs;
+    }
+
+    public long Update(BandwidthUsage usage, long ackedBps, long sentBps, long nowUs)
+    {
+        long elapsedUs = _lastUpdateUs < 0 ? 0 : Math.Clamp(nowUs - _lastUpdateUs, 0, 1_000_000);
+        _lastUpdateUs = nowUs;
+        if (ackedBps > 0 && ackedBps > _link.UpperBound)
+            _link.Reset();
+
+        switch (usage)
+        {
+            case BandwidthUsage.Overusing:
+                Decrease(ackedBps, sentBps, nowUs);
+                break;
+            case BandwidthUsage.Underusing:
+                _state = RateState.Hold;
+                break;
+            default:
+                if (_state == RateState.Hold || _state == RateState.Decrease)
+                    _state = RateState.Increase;
+                else
+                    Increase(ackedBps, elapsedUs);
+                break;
+        }
+        return EstimateBps;
+    }
+
+    private void Decrease(long ackedBps, long sentBps, long nowUs)
+    {
+        long current = EstimateBps;
+        bool appLimited = ackedBps > 0 && sentBps > 0 && sentBps < AppLimitedRatio * current && ackedBps >= DeliveredRatio * sentBps;
+        double target;
+        if (ackedBps <= 0)
+        {
+            target = Beta * current;
+        }
+        else if (appLimited)
+        {
+            if (nowUs - _lastDecreaseUs < AppLimitedDecreaseIntervalUs)
+                return;
+            target = Math.Max(Beta * ackedBps, Beta * current);
+        }
+        else
+        {
+            target = Beta * ackedBps;
+            _link.OnOveruse(ackedBps);
+        }
+        if (target < current)
+        {
+            EstimateBps = Clamp((long)target);
+            _lastDecreaseUs = nowUs;
+        }
+        _state = RateState.Decrease;
+    }
+
+    private void Increase(long ackedBps, long elapsedUs)
+    {
+        long current = EstimateBps;
+        double seconds = elapsedUs / 1e6;
+        double increase;
+        if (_link.HasEstimate && current > _link.LowerBound)
+        {
+            double responseS = (RttUs + 100_000) / 1e6;
+            increase = Math.Max(MinIncreasePerSecondBps, PacketBits / responseS) * seconds;
+        }
+        else
+        {
+            increase = Math.Max(current * (Math.Pow(1 + MultiplicativeIncreasePerSecond, seconds) - 1), MinIncreasePerSecondBps * seconds);
+        }
+        double next = current + increase;
+        if (ackedBps > 0)
+        {
+            double cap = MaxAckedMultiplier * ackedBps + MaxAckedMarginBps;
+            if (current >= cap)
+                return;
+            next = Math.Min(next, cap);
+        }
+        EstimateBps = Clamp((long)next);
+    }
+
+    private long Clamp(long bps)
+    {
+        if (_maxBps > 0 && bps > _maxBps)
+            bps = _maxBps;
+        return Math.Max(bps, _minBps);
+    }
+}

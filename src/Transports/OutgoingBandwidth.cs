@@ -1,0 +1,381 @@
+using System;
+using System.Collections.Generic;
+using Mediasoup.Bwe;
+using Mediasoup.Consumers;
+using Mediasoup.Rtp;
+
+namespace Mediasoup.Transports;
+
+/// <summary>How a transport learns what its receiver can take.</summary>
+internal enum OutgoingBweType : byte
+{
+    /// <summary>transport-wide-cc-01 on every packet and transport-cc feedback (draft-holmer).</summary>
+    TransportCc = 0,
+    /// <summary>The receiver's own estimate in REMB (draft-alvestrand-rmcat-remb).</summary>
+    Remb = 1,
+}
+
+/// <summary>What <see cref="OutgoingBandwidth"/> needs of its transport.</summary>
+internal interface IOutgoingBandwidthHost
+{
+    Worker.WorkerContext Ctx { get; }
+    bool IsConnected { get; }
+    Dictionary<string, Consumer>.ValueCollection SendingConsumers { get; }
+    /// <summary>Sends a probation packet (SSRC 1234, MID "probator") like any RTP packet.</summary>
+    void SendProbation(RtpPacket packet, in RtpRewrite rewrite);
+    void EmitBweTrace(OutgoingBweType type, in BweTrace trace);
+    void EmitProbationTrace(RtpPacket packet);
+}
+
+/// <summary>
+/// The send side of one transport's congestion control: stamps a transport-wide sequence
+/// number on every packet that leaves and tells the estimator when it left; hands the
+/// receiver's transport-cc feedback, REMB and report blocks to it; sends the probe clusters it
+/// asks for as padding on the probator stream (the one mediasoup-client sets up in receiving
+/// browsers); and shares the estimate among the transport's consumers
+/// (<see cref="BitrateAllocator"/>): adaptive ones get layers that fit, what the others send
+/// is taken off the top first.
+/// </summary>
+internal sealed class OutgoingBandwidth : IDisposable
+{
+    public const uint ProbationSsrc = 1234;
+    public const byte ProbationPayloadType = 127;
+    public const long DefaultStartBps = 600_000;
+    /// <summary>Allocation runs at least this often, and at once when the estimate moves more than
+    /// <see cref="ReallocateOnChange"/> or a consumer changed.</summary>
+    public const long AllocationIntervalUs = 1_000_000;
+    public const double ReallocateOnChange = 0.05;
+    private const int MaxRungs = 32;
+
+    private static ReadOnlySpan<byte> ProbatorMid => "probator"u8;
+
+    private readonly IOutgoingBandwidthHost _host;
+    private readonly SendSideBwe _bwe;
+    private readonly ProbePacer _pacer = new();
+    private readonly BitrateAllocator _allocator = new();
+    private readonly Loop.LoopTimer _timer;
+    private readonly LayerRung[] _rungs = new LayerRung[MaxRungs];
+    private readonly List<Consumer> _participants = new();
+    private readonly List<int> _ladderLengths = new();
+    private readonly List<int> _currentRungs = new();
+    private readonly List<long> _currentBitrates = new();
+    private readonly List<LayerBackoff> _backoffs = new();
+
+    /// <summary>A consumer the link pushed down from a step: that step (and dearer ones) are
+    /// not tried again until the backoff ends, or the estimate clears it by far. Doubles when a
+    /// step is lost again soon after it was granted, so a link at a step's edge does not see it
+    /// come and go.</summary>
+    private sealed class LayerBackoff
+    {
+        public required Consumer Consumer;
+        public long FailedBitrate;
+        public long UntilUs;
+        public long BackoffUs;
+        public long GrantedAtUs = long.MinValue / 2;
+    }
+
+    public const long InitialBackoffUs = 12_000_000;
+    public const long MaxBackoffUs = 60_000_000;
+    /// <summary>A step lost within this long after it was granted doubles the backoff.</summary>
+    public const long QuickFailureUs = 6_000_000;
+    /// <summary>An estimate this many times the lost step's bitrate lifts the backoff at once.</summary>
+    public const double ClearBackoffFactor = 1.5;
+    private readonly byte[] _probe;
+    private readonly RtpPacket _probePacket = new();
+    private readonly int _probeHeaderLength;
+    private ushort _transportSeq;
+    private ushort _probeSeq;
+    private uint _probeTimestamp;
+    private int _sendingProbeCluster = -1;
+    private long _lastAllocationUs = long.MinValue;
+    private long _allocatedAtBps;
+    private bool _allocationWanted = true;
+    private bool _disposed;
+
+    public OutgoingBandwidth(IOutgoingBandwidthHost host, OutgoingBweType type, long startBps, long minBps, long maxBps)
+    {
+        _host = host;
+        Type = type;
+        _bwe = new SendSideBwe(startBps > 0 ? startBps : DefaultStartBps, minBps, maxBps);
+        _timer = host.Ctx.Loop.CreateTimer(OnTimer);
+        _probeSeq = (ushort)host.Ctx.Random.Next(0, 65536);
+        _probeTimestamp = (uint)host.Ctx.Random.Next();
+        _probe = GC.AllocateArray<byte>(Net.PacketBufferPool.BufferSize, pinned: true);
+        _probeHeaderLength = BuildProbeHeader(_probe);
+        _timer.Start(1);
+    }
+
+    public OutgoingBweType Type { get; }
+
+    /// <summary>What the estimator allows now (bit/s).</summary>
+    public long AvailableBitrate => _bwe.AvailableBitrate;
+
+    public ulong ProbationBytesSent { get; private set; }
+    private readonly Rtp.Streams.RateCalculator _probationRate = new();
+    public long ProbationSendBitrate(long nowMs) => _probationRate.GetRate(nowMs);
+
+    public void SetBounds(long minBps, long maxBps)
+    {
+        _bwe.SetBounds(minBps, maxBps);
+        _allocationWanted = true;
+    }
+
+    /// <summary>A consumer came, went or changed its priority or preferred layers.</summary>
+    public void RequestAllocation() => _allocationWanted = true;
+
+    /// <summary>
+    /// The packet is about to leave (after the consumer's rewrite, before protection): give it
+    /// the next transport-wide sequence number if it has the slot, and register the send.
+    /// </summary>
+    public void OnSend(RtpPacket packet, long nowUs)
+    {
+        if (Type != OutgoingBweType.TransportCc || !packet.UpdateTransportWideCc01(unchecked(++_transportSeq)))
+        {
+            if (Type == OutgoingBweType.TransportCc)
+                _transportSeq--;
+            return;
+        }
+        _bwe.OnPacketSent(_transportSeq, packet.Length, nowUs, _sendingProbeCluster);
+    }
+
+    public void OnTransportFeedback(in Rtcp.TransportCcFeedback feedback, long nowUs)
+    {
+        if (Type != OutgoingBweType.TransportCc)
+            return;
+        long before = _bwe.AvailableBitrate;
+        _bwe.OnTransportFeedback(feedback, nowUs);
+        NoteEstimate(before);
+    }
+
+    public void OnRemb(long bitrateBps, long nowUs)
+    {
+        long before = _bwe.AvailableBitrate;
+        _bwe.OnRemb(bitrateBps, nowUs);
+        NoteEstimate(before);
+    }
+
+    public void OnReceiverReport(byte fractionLost, long rttUs, long nowUs)
+    {
+        long before = _bwe.AvailableBitrate;
+        _bwe.OnReceiverReport(fractionLost, rttUs, nowUs);
+        NoteEstimate(before);
+    }
+
+    private void NoteEstimate(long before)
+    {
+        long now = _bwe.AvailableBitrate;
+        // A drop is acted on at once: the next packets should already fit.
+        if (now < before && _allocatedAtBps > 0 && now < _allocatedAtBps * (1 - ReallocateOnChange))
+            _allocationWanted = true;
+    }
+
+    private void OnTimer()
+    {
+        if (_disposed)
+            return;
+        long nowUs = _host.Ctx.Loop.NowUs;
+        long deadline = _bwe.Process(nowUs);
+        if (_host.IsConnected)
+        {
+            long available = _bwe.AvailableBitrate;
+            if (_allocationWanted || nowUs - _lastAllocationUs >= AllocationIntervalUs
+                || Math.Abs(available - _allocatedAtBps) > _allocatedAtBps * ReallocateOnChange)
+                Allocate(nowUs);
+            SendProbes(nowUs);
+            if (_pacer.IsActive)
+                deadline = Math.Min(deadline, _pacer.NextDeadlineUs);
+        }
+        long waitUs = Math.Clamp(deadline - nowUs, 1000, 100_000);
+        _timer.Start((waitUs + 999) / 1000);
+    }
+
+    // ---- allocation ----
+
+    private void Allocate(long nowUs)
+    {
+        long nowMs = nowUs / 1000;
+        _allocationWanted = false;
+        _lastAllocationUs = nowUs;
+        long available = _bwe.AvailableBitrate;
+        _allocatedAtBps = available;
+
+        _allocator.Clear();
+        _participants.Clear();
+        _ladderLengths.Clear();
+        _currentRungs.Clear();
+        _currentBitrates.Clear();
+        long fixedRate = 0;
+        long desired = 0;
+        Span<LayerRung> rungs = _rungs;
+        foreach (Consumer c in _host.SendingConsumers)
+        {
+            int n = c.FillLadder(rungs);
+            if (n == 0)
+            {
+                // Audio, plain video, pipes: what they send is not ours to change.
+                long rate = c.SendBitrate(nowMs);
+                fixedRate += rate;
+                desired += rate;
+                continue;
+            }
+            int current = IndexOf(rungs[..n], c.CurrentLayers);
+            _allocator.Add(c.Priority, rungs[..n], current, Ceiling(c, available, nowUs));
+            _participants.Add(c);
+            _ladderLengths.Add(n);
+            _currentRungs.Add(current);
+            _currentBitrates.Add(current >= 0 ? rungs[current].Bitrate : 0);
+            desired += rungs[n - 1].Bitrate;
+        }
+        for (int i = _backoffs.Count - 1; i >= 0; i--)
+        {
+            if (nowUs >= _backoffs[i].UntilUs + MaxBackoffUs || !_participants.Contains(_backoffs[i].Consumer) && nowUs >= _backoffs[i].UntilUs)
+                _backoffs.RemoveAt(i);
+        }
+        _allocator.Allocate(Math.Max(0, available - fixedRate));
+        for (int i = 0; i < _participants.Count; i++)
+        {
+            Consumer c = _participants[i];
+            if (!_allocator.TryGetChosen(i, out LayerRung rung))
+            {
+                c.SetBitrateCap(VideoLayers.None);
+                continue;
+            }
+            int chosen = _allocator.Chosen(i);
+            NoteOutcome(c, _currentRungs[i], _currentBitrates[i], chosen, nowUs);
+            // The top step of its ladder is all it wants: no cap then.
+            bool top = chosen == _ladderLengths[i] - 1;
+            c.SetBitrateCap(top ? VideoLayers.None : new VideoLayers(rung.Spatial, rung.Temporal));
+        }
+        _bwe.SetDesiredBitrate(desired, nowUs);
+        BweTrace trace = _bwe.Trace;
+        _host.EmitBweTrace(Type, trace);
+    }
+
+    private LayerBackoff? BackoffOf(Consumer c)
+    {
+        for (int i = 0; i < _backoffs.Count; i++)
+        {
+            if (_backoffs[i].Consumer == c)
+                return _backoffs[i];
+        }
+        return null;
+    }
+
+    private long Ceiling(Consumer c, long available, long nowUs)
+    {
+        LayerBackoff? b = BackoffOf(c);
+        if (b == null || nowUs >= b.UntilUs || available >= b.FailedBitrate * ClearBackoffFactor)
+            return long.MaxValue;
+        // Measured layer rates wander by some percent: keep the lost step itself out too.
+        return b.FailedBitrate * 9 / 10;
+    }
+
+    private void NoteOutcome(Consumer c, int current, long currentBitrate, int chosen, long nowUs)
+    {
+        if (current < 0 || chosen == current)
+            return;
+        LayerBackoff? b = BackoffOf(c);
+        if (chosen > current)
+        {
+            if (b != null)
+                b.GrantedAtUs = nowUs;
+            return;
+        }
+        if (b == null)
+        {
+            b = new LayerBackoff { Consumer = c };
+            _backoffs.Add(b);
+        }
+        b.BackoffUs = nowUs - b.GrantedAtUs < QuickFailureUs ? Math.Min(Math.Max(b.BackoffUs, InitialBackoffUs) * 2, MaxBackoffUs) : InitialBackoffUs;
+        b.UntilUs = nowUs + b.BackoffUs;
+        b.FailedBitrate = currentBitrate;
+    }
+
+    private static int IndexOf(ReadOnlySpan<LayerRung> rungs, VideoLayers layers)
+    {
+        if (!layers.IsSet)
+            return -1;
+        for (int i = 0; i < rungs.Length; i++)
+        {
+            if (rungs[i].Spatial == layers.Spatial && rungs[i].Temporal == layers.Temporal)
+                return i;
+        }
+        // Between steps (a layer that does not flow any more): the highest step below it.
+        int best = -1;
+        for (int i = 0; i < rungs.Length; i++)
+        {
+            if (rungs[i].Spatial < layers.Spatial || (rungs[i].Spatial == layers.Spatial && rungs[i].Temporal < layers.Temporal))
+                best = i;
+        }
+        return best;
+    }
+
+    // ---- probation ----
+
+    private void SendProbes(long nowUs)
+    {
+        if (!_pacer.IsActive && _bwe.TryTakeProbe(out ProbeCluster cluster))
+            _pacer.Start(cluster, nowUs);
+        if (!_pacer.IsActive)
+            return;
+        // Everything due now (the timer has millisecond resolution; the pacer spaces the rest).
+        for (int guard = 0; guard < 64 && _pacer.TryNext(nowUs, out int bytes); guard++)
+            SendProbePacket(bytes, nowUs);
+    }
+
+    private void SendProbePacket(int paddingBytes, long nowUs)
+    {
+        int payload = Math.Clamp(paddingBytes - _probeHeaderLength, 0, _probe.Length - _probeHeaderLength - Srtp.SrtpSession.MaxTrailerLength - 64);
+        if (!_probePacket.TryParse(_probe, _probeHeaderLength + payload))
+            return;
+        _probePacket.ExtensionIds = HeaderExtensionIds.Internal;
+        _probeSeq++;
+        // 90 kHz clock, advanced by wall time so a receiver's jitter stats stay sane.
+        uint ts = _probeTimestamp + (uint)(nowUs * 9 / 100);
+        var rewrite = new RtpRewrite("", ProbationSsrc, _probeSeq, ts, ProbationPayloadType, ProbatorMid);
+        _sendingProbeCluster = _pacer.ClusterId;
+        try
+        {
+            _host.SendProbation(_probePacket, rewrite);
+        }
+        finally
+        {
+            _sendingProbeCluster = -1;
+        }
+        ProbationBytesSent += (ulong)_probePacket.Length;
+        _probationRate.Update(_probePacket.Length, nowUs / 1000);
+        _host.EmitProbationTrace(_probePacket);
+    }
+
+    // RTP header with one-byte extensions MID (8), abs-send-time (3), transport-wide-cc (2), zero payload after.
+    private static int BuildProbeHeader(byte[] b)
+    {
+        Array.Clear(b);
+        b[0] = 0x90; // V=2, X=1
+        b[1] = ProbationPayloadType;
+        HeaderExtensionIds ids = HeaderExtensionIds.Internal;
+        int p = 12;
+        b[p++] = 0xBE;
+        b[p++] = 0xDE;
+        // 1 + 8, 1 + 3, 1 + 2 = 16 bytes of elements: 4 words.
+        b[p++] = 0;
+        b[p++] = 4;
+        b[p++] = (byte)((ids.Mid << 4) | (HeaderExtensionIds.MidMaxLength - 1));
+        ProbatorMid.CopyTo(b.AsSpan(p));
+        p += HeaderExtensionIds.MidMaxLength;
+        b[p++] = (byte)((ids.AbsSendTime << 4) | 2);
+        p += 3;
+        b[p++] = (byte)((ids.TransportWideCc01 << 4) | 1);
+        p += 2;
+        return p;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        _timer.Stop();
+        _pacer.Stop();
+    }
+}
