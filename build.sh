@@ -352,7 +352,7 @@ cmd_test() {
   [ "${MSW_TEST_BWE:-0}" = 1 ] && bwe_run=("browser/bwe.mjs")
   for run in "e2e/plain-media.mjs" "e2e/plain-media.mjs --srtp" "e2e/rtcp-roundtrip.mjs" "e2e/srtp-feedback.mjs" "e2e/opus-fec.mjs" "e2e/ice-binding.mjs" "e2e/audio-observers.mjs" \
              "e2e/tcp-pressure.mjs" "e2e/srtp-ssrc-reuse.mjs" "e2e/lifecycle.mjs --warmup 30 --cycles 150" "e2e/budgets.mjs" \
-             "browser/webrtc.mjs" "browser/layers.mjs" "browser/room.mjs" ${bwe_run[@]+"${bwe_run[@]}"}; do
+             "e2e/remb.mjs" "browser/webrtc.mjs" "browser/layers.mjs" "browser/room.mjs" "browser/remb-cap.mjs" ${bwe_run[@]+"${bwe_run[@]}"}; do
     # shellcheck disable=SC2086 # the run's own arguments
     if "$NODE_BIN" "$ROOT/tests/"$run --worker "$OUT/mediasoup-worker"; then
       e2e_ok=$((e2e_ok + 1))

@@ -8,7 +8,8 @@ namespace Mediasoup.Bwe;
 /// abs-send-time of each arriving packet against its arrival time, grouped into bursts
 /// (<see cref="RemoteArrivalGroups"/>), drives a delay trend detector (<see cref="RemoteDelayTrend"/>)
 /// whose verdict, with the rate actually arriving, steers an AIMD estimate
-/// (<see cref="RemoteRateControl"/>). Sans IO: fed packets and their arrival times; no allocation.
+/// (<see cref="RemoteRateControl"/>); at a stream's start, the sender's probe clusters
+/// (<see cref="RemoteProbeDetector"/>) can set the estimate outright. Sans IO: fed packets and their arrival times; no allocation.
 /// </summary>
 public sealed class RemoteBitrateEstimator
 {
@@ -18,19 +19,26 @@ public sealed class RemoteBitrateEstimator
     private const uint AbsSendTimeMask = (1u << AbsSendTimeBits) - 1;
 
     /// <summary>Window of the arriving-rate measurement.</summary>
-    public const long RateWindowMs = 1000;
+    public const long RateWindowMs = 500;
 
     /// <summary>Silence after which the next packet starts a fresh grouping and trend.</summary>
     public const long StreamGapUs = 2_000_000;
 
+    /// <summary>How long after a stream starts (or while there is no estimate) large packets are
+    /// read as probes, and how many at most.</summary>
+    public const long InitialProbingUs = 2_000_000;
+    public const int MaxProbePackets = 15;
+
     private readonly RemoteArrivalGroups _groups = new();
     private readonly RemoteDelayTrend _trend = new();
     private readonly RemoteRateControl _rate = new();
+    private readonly RemoteProbeDetector _probes = new();
     private readonly Rtp.Streams.RateCalculator _incoming = new(RateWindowMs);
     private long _firstArrivalUs = -1;
     private long _lastArrivalUs;
     private uint _lastAbsSendTime;
     private long _sendUnits;
+    private int _probePacketsLeft;
 
     public bool HasEstimate => _rate.HasEstimate;
 
@@ -53,6 +61,8 @@ public sealed class RemoteBitrateEstimator
             _firstArrivalUs = arrivalUs;
             _groups.Reset();
             _trend.Reset();
+            _probes.Reset();
+            _probePacketsLeft = MaxProbePackets;
             _sendUnits = absSendTime;
         }
         else
@@ -67,6 +77,14 @@ public sealed class RemoteBitrateEstimator
 
         long sendUs = (_sendUnits >> AbsSendTimeFractionBits) * 1_000_000
             + (((_sendUnits & ((1L << AbsSendTimeFractionBits) - 1)) * 1_000_000) >> AbsSendTimeFractionBits);
+        if (_probePacketsLeft > 0 && size >= RemoteProbeDetector.MinProbePacketSize
+            && (arrivalUs - _firstArrivalUs < InitialProbingUs || !_rate.HasEstimate))
+        {
+            _probePacketsLeft--;
+            long probed = _probes.Add(sendUs, arrivalUs, size);
+            if (probed > 0 && (!_rate.HasEstimate || probed > _rate.Estimate))
+                _rate.SetEstimate(probed, arrivalUs);
+        }
         if (_groups.Add(sendUs, arrivalUs, size, out long sendDeltaUs, out long arrivalDeltaUs, out _))
             _trend.Update(sendDeltaUs, arrivalDeltaUs, arrivalUs);
         _rate.Update(_trend.State, IncomingBitrate(arrivalUs), arrivalUs);

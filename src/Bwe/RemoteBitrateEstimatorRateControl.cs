@@ -39,6 +39,14 @@ public sealed class RemoteRateControl
     /// <summary>Bits per second; meaningful once <see cref="HasEstimate"/>.</summary>
     public long Estimate { get; private set; }
 
+    /// <summary>Sets the estimate outright (a sender's probe showed the path carries this much).</summary>
+    public void SetEstimate(long bps, long nowUs)
+    {
+        Estimate = Math.Max(bps, MinBitrate);
+        HasEstimate = true;
+        _lastUpdateUs = nowUs;
+    }
+
     /// <summary>Feeds the detector's state and the arriving rate (bps, 0 while unknown).</summary>
     public long Update(RemoteBandwidthUsage usage, long incomingBps, long nowUs)
     {

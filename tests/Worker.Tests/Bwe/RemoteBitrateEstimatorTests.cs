@@ -194,15 +194,56 @@ public sealed class RemoteBitrateEstimatorTests
     public void NoEstimate_BeforeAFullRateWindow()
     {
         var e = new RemoteBitrateEstimator();
-        for (int i = 0; i < 30; i++)
-            e.OnPacket(i * 20_000L, Mediasoup.Rtp.AbsSendTime.FromMicroseconds(i * 20_000L), 1000);
+        // 150-byte packets every 3 ms (400 kbit/s): too small to be read as probes.
+        long window = RemoteBitrateEstimator.RateWindowMs * 1000;
+        long t = 0;
+        for (; t < window - 3000; t += 3000)
+            e.OnPacket(t, Mediasoup.Rtp.AbsSendTime.FromMicroseconds(t), 150);
         Assert.False(e.HasEstimate);
         Assert.Equal(0, e.Estimate);
-        for (int i = 30; i < 60; i++)
-            e.OnPacket(i * 20_000L, Mediasoup.Rtp.AbsSendTime.FromMicroseconds(i * 20_000L), 1000);
+        for (; t < 2 * window; t += 3000)
+            e.OnPacket(t, Mediasoup.Rtp.AbsSendTime.FromMicroseconds(t), 150);
         Assert.True(e.HasEstimate);
-        // 50 packets a second of 1000 bytes: 400 kbit/s arriving.
         Assert.InRange(e.Estimate, 360_000, 440_000 * 1.5);
+    }
+
+    /// <summary>A 300 kbit/s stream (small packets) with, 300 ms in, a cluster of seven
+    /// 1200-byte packets sent 8 ms apart (1.2 Mbit/s); arriving as spaced, or spread out by a
+    /// path that carries only 600 kbit/s.</summary>
+    private static RemoteBitrateEstimator StartWithProbe(long pathBps)
+    {
+        var e = new RemoteBitrateEstimator();
+        long linkFree = 0;
+        void Send(long sendUs, int size)
+        {
+            long arrival = Math.Max(sendUs, linkFree) + size * 8 * 1_000_000L / pathBps;
+            linkFree = arrival;
+            e.OnPacket(arrival + 20_000, Mediasoup.Rtp.AbsSendTime.FromMicroseconds(sendUs), size);
+        }
+        long t = 0;
+        for (; t < 300_000; t += 5_000)
+            Send(t, 187); // 300 kbit/s in packets too small to be probes
+        for (int i = 0; i < 7; i++)
+            Send(t + i * 8_000, 1200);
+        for (t += 60_000; t < 1_200_000; t += 5_000)
+            Send(t, 187);
+        return e;
+    }
+
+    [Fact]
+    public void StartUpProbe_SetsTheEstimateAtOnce()
+    {
+        RemoteBitrateEstimator e = StartWithProbe(pathBps: 100_000_000);
+        // Before the first full rate window (no estimate from the arriving rate yet).
+        Assert.True(e.HasEstimate);
+        Assert.InRange(e.Estimate, 1_200_000 * 0.9, 1_200_000 * 1.1);
+    }
+
+    [Fact]
+    public void StartUpProbe_ThatThePathSpreadShowsThePathsRate()
+    {
+        RemoteBitrateEstimator e = StartWithProbe(pathBps: 600_000);
+        Assert.True(e.Estimate <= 700_000, $"{e.Estimate}");
     }
 
     [Fact]
