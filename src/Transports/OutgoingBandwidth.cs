@@ -71,7 +71,12 @@ internal sealed class OutgoingBandwidth : IDisposable
         public long UntilUs;
         public long BackoffUs;
         public long GrantedAtUs = long.MinValue / 2;
+        public long ClimbSinceUs = long.MinValue;
+        public long LastAllocationUs;
     }
+
+    /// <summary>How long the headroom for a step up must last before the step is taken.</summary>
+    public const long ClimbConfirmUs = 700_000;
 
     public const long InitialBackoffUs = 12_000_000;
     public const long MaxBackoffUs = 60_000_000;
@@ -225,7 +230,9 @@ internal sealed class OutgoingBandwidth : IDisposable
         }
         for (int i = _backoffs.Count - 1; i >= 0; i--)
         {
-            if (nowUs >= _backoffs[i].UntilUs + MaxBackoffUs || !_participants.Contains(_backoffs[i].Consumer) && nowUs >= _backoffs[i].UntilUs)
+            LayerBackoff b = _backoffs[i];
+            bool idle = b.ClimbSinceUs == long.MinValue && nowUs >= b.UntilUs + MaxBackoffUs;
+            if (idle || !_participants.Contains(b.Consumer) && nowUs >= b.UntilUs)
                 _backoffs.RemoveAt(i);
         }
         _allocator.Allocate(Math.Max(0, available - fixedRate));
@@ -238,7 +245,10 @@ internal sealed class OutgoingBandwidth : IDisposable
                 continue;
             }
             int chosen = _allocator.Chosen(i);
-            NoteOutcome(c, _currentRungs[i], _currentBitrates[i], chosen, nowUs);
+            int current = _currentRungs[i];
+            if (chosen > current && current >= 0 && !ClimbConfirmed(c, nowUs))
+                continue; // keeps its cap until the headroom has lasted
+            NoteOutcome(c, current, _currentBitrates[i], chosen, nowUs);
             // Even the top of its ladder is a cap: layers whose rate reads 0 (not flowing a
             // moment ago) are not in the ladder, and must not be reached without a price.
             c.SetBitrateCap(new VideoLayers(rung.Spatial, rung.Temporal));
@@ -258,6 +268,32 @@ internal sealed class OutgoingBandwidth : IDisposable
         return null;
     }
 
+    /// <summary>A step up is granted when the allocation asked for it at least
+    /// <see cref="ClimbConfirmUs"/> ago and every allocation since did too: an estimate that
+    /// spikes for a moment (a probe a shaper's burst allowance let through) moves nothing.</summary>
+    private bool ClimbConfirmed(Consumer c, long nowUs)
+    {
+        LayerBackoff b = BackoffOf(c) ?? AddBackoff(c);
+        if (b.ClimbSinceUs == long.MinValue || nowUs - b.LastAllocationUs > AllocationIntervalUs * 2)
+        {
+            b.ClimbSinceUs = nowUs;
+            b.LastAllocationUs = nowUs;
+            return false;
+        }
+        b.LastAllocationUs = nowUs;
+        if (nowUs - b.ClimbSinceUs < ClimbConfirmUs)
+            return false;
+        b.ClimbSinceUs = long.MinValue;
+        return true;
+    }
+
+    private LayerBackoff AddBackoff(Consumer c)
+    {
+        var b = new LayerBackoff { Consumer = c };
+        _backoffs.Add(b);
+        return b;
+    }
+
     private long Ceiling(Consumer c, long available, long nowUs)
     {
         LayerBackoff? b = BackoffOf(c);
@@ -269,20 +305,18 @@ internal sealed class OutgoingBandwidth : IDisposable
 
     private void NoteOutcome(Consumer c, int current, long currentBitrate, int chosen, long nowUs)
     {
+        LayerBackoff? b = BackoffOf(c);
+        if (b != null && chosen <= current)
+            b.ClimbSinceUs = long.MinValue;
         if (current < 0 || chosen == current)
             return;
-        LayerBackoff? b = BackoffOf(c);
         if (chosen > current)
         {
             if (b != null)
                 b.GrantedAtUs = nowUs;
             return;
         }
-        if (b == null)
-        {
-            b = new LayerBackoff { Consumer = c };
-            _backoffs.Add(b);
-        }
+        b ??= AddBackoff(c);
         b.BackoffUs = nowUs - b.GrantedAtUs < QuickFailureUs ? Math.Min(Math.Max(b.BackoffUs, InitialBackoffUs) * 2, MaxBackoffUs) : InitialBackoffUs;
         b.UntilUs = nowUs + b.BackoffUs;
         b.FailedBitrate = currentBitrate;
