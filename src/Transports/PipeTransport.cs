@@ -188,4 +188,6 @@ internal sealed class PipeTransport : Transport, IUdpSocketListener
         _srtpSend?.Dispose();
         _srtpRecv?.Dispose();
     }
+
+    protected override void FlushSends() => _udpSocket.Flush();
 }

@@ -332,4 +332,6 @@ internal sealed class PlainTransport : Transport, IUdpSocketListener
         _srtpSend?.Dispose();
         _srtpRecv?.Dispose();
     }
+
+    protected override void FlushSends() => _udpSocket.Flush();
 }

@@ -82,9 +82,16 @@ internal abstract partial class Transport : IOutgoingBandwidthHost
 
     void IOutgoingBandwidthHost.SendProbation(RtpPacket packet, in RtpRewrite rewrite)
     {
-        if (IsConnected)
-            SendRtpPacket(packet, rewrite);
+        if (!IsConnected)
+            return;
+        SendRtpPacket(packet, rewrite);
+        // Each probe leaves as a datagram of its own: batched into one GSO send, a cluster
+        // crosses a local shaper as one unit and its arrival spacing says nothing of the link.
+        FlushSends();
     }
+
+    /// <summary>Hands what the kind's socket queued this loop iteration to the kernel now.</summary>
+    protected virtual void FlushSends() { }
 
     void IOutgoingBandwidthHost.EmitBweTrace(OutgoingBweType type, in Bwe.BweTrace trace)
     {

@@ -662,4 +662,6 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
         _tcpConnections.Clear();
         _server?.OnTransportClosed(this);
     }
+
+    protected override void FlushSends() => _selectedSocket?.Flush();
 }
