@@ -61,7 +61,8 @@ internal sealed class OutgoingBandwidth : IDisposable
     private readonly List<LayerBackoff> _backoffs = new();
 
     /// <summary>A consumer the link pushed down from a step: that step (and dearer ones) are
-    /// not tried again until the backoff ends, or the estimate clears it by far. Doubles when a
+    /// not tried again until the backoff ends (20 s), or the estimate clears it by far (2.5 times
+    /// its cost: probes through a shaper with a burst allowance read up to twice the link). Doubles when a
     /// step is lost again soon after it was granted, so a link at a step's edge does not see it
     /// come and go.</summary>
     private sealed class LayerBackoff
@@ -78,12 +79,12 @@ internal sealed class OutgoingBandwidth : IDisposable
     /// <summary>How long the headroom for a step up must last before the step is taken.</summary>
     public const long ClimbConfirmUs = 700_000;
 
-    public const long InitialBackoffUs = 12_000_000;
-    public const long MaxBackoffUs = 60_000_000;
+    public const long InitialBackoffUs = 20_000_000;
+    public const long MaxBackoffUs = 120_000_000;
     /// <summary>A step lost within this long after it was granted doubles the backoff.</summary>
     public const long QuickFailureUs = 6_000_000;
     /// <summary>An estimate this many times the lost step's bitrate lifts the backoff at once.</summary>
-    public const double ClearBackoffFactor = 1.5;
+    public const double ClearBackoffFactor = 2.5;
     private readonly byte[] _probe;
     private readonly RtpPacket _probePacket = new();
     private readonly int _probeHeaderLength;
