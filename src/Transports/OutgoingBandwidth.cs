@@ -58,6 +58,7 @@ internal sealed class OutgoingBandwidth : IDisposable
     private readonly List<Consumer> _participants = new();
     private readonly List<int> _currentRungs = new();
     private readonly List<long> _currentBitrates = new();
+    private readonly List<long> _currentSpatialBaseBitrates = new();
     private readonly List<LayerBackoff> _backoffs = new();
 
     /// <summary>A consumer the link pushed down from a step: that step (and dearer ones) are
@@ -208,6 +209,7 @@ internal sealed class OutgoingBandwidth : IDisposable
         _participants.Clear();
         _currentRungs.Clear();
         _currentBitrates.Clear();
+        _currentSpatialBaseBitrates.Clear();
         long fixedRate = 0;
         long desired = 0;
         Span<LayerRung> rungs = _rungs;
@@ -227,6 +229,7 @@ internal sealed class OutgoingBandwidth : IDisposable
             _participants.Add(c);
             _currentRungs.Add(current);
             _currentBitrates.Add(current >= 0 ? rungs[current].Bitrate : 0);
+            _currentSpatialBaseBitrates.Add(current >= 0 ? SpatialBase(rungs[..n], current) : 0);
             desired += rungs[n - 1].Bitrate;
         }
         for (int i = _backoffs.Count - 1; i >= 0; i--)
@@ -249,7 +252,11 @@ internal sealed class OutgoingBandwidth : IDisposable
             int current = _currentRungs[i];
             if (chosen > current && current >= 0 && !ClimbConfirmed(c, nowUs))
                 continue; // keeps its cap until the headroom has lasted
-            NoteOutcome(c, current, _currentBitrates[i], chosen, nowUs);
+            // Lost a spatial layer: that whole layer waits, its base step included.
+            long failed = _currentBitrates[i];
+            if (current >= 0 && rung.Spatial < c.CurrentLayers.Spatial)
+                failed = _currentSpatialBaseBitrates[i];
+            NoteOutcome(c, current, failed, chosen, nowUs);
             // Even the top of its ladder is a cap: layers whose rate reads 0 (not flowing a
             // moment ago) are not in the ladder, and must not be reached without a price.
             c.SetBitrateCap(new VideoLayers(rung.Spatial, rung.Temporal));
@@ -321,6 +328,19 @@ internal sealed class OutgoingBandwidth : IDisposable
         b.BackoffUs = nowUs - b.GrantedAtUs < QuickFailureUs ? Math.Min(Math.Max(b.BackoffUs, InitialBackoffUs) * 2, MaxBackoffUs) : InitialBackoffUs;
         b.UntilUs = nowUs + b.BackoffUs;
         b.FailedBitrate = currentBitrate;
+    }
+
+    // The cheapest step of the spatial layer of step index.
+    private static long SpatialBase(ReadOnlySpan<LayerRung> rungs, int index)
+    {
+        short spatial = rungs[index].Spatial;
+        long min = rungs[index].Bitrate;
+        for (int i = 0; i < rungs.Length; i++)
+        {
+            if (rungs[i].Spatial == spatial && rungs[i].Bitrate < min)
+                min = rungs[i].Bitrate;
+        }
+        return min;
     }
 
     private static int IndexOf(ReadOnlySpan<LayerRung> rungs, VideoLayers layers)
