@@ -59,33 +59,8 @@ internal sealed class OutgoingBandwidth : IDisposable
     private readonly List<int> _currentRungs = new();
     private readonly List<long> _currentBitrates = new();
     private readonly List<long> _currentSpatialBaseBitrates = new();
-    private readonly List<LayerBackoff> _backoffs = new();
+    private readonly List<(Consumer Consumer, ClimbGuard Guard)> _guards = new();
 
-    /// <summary>A consumer the link pushed down from a step: that step (and dearer ones) are
-    /// not tried again until the backoff ends (20 s), or the estimate clears it by far (2.5 times
-    /// its cost: probes through a shaper with a burst allowance read up to twice the link). Doubles when a
-    /// step is lost again soon after it was granted, so a link at a step's edge does not see it
-    /// come and go.</summary>
-    private sealed class LayerBackoff
-    {
-        public required Consumer Consumer;
-        public long FailedBitrate;
-        public long UntilUs;
-        public long BackoffUs;
-        public long GrantedAtUs = long.MinValue / 2;
-        public long ClimbSinceUs = long.MinValue;
-        public long LastAllocationUs;
-    }
-
-    /// <summary>How long the headroom for a step up must last before the step is taken.</summary>
-    public const long ClimbConfirmUs = 700_000;
-
-    public const long InitialBackoffUs = 20_000_000;
-    public const long MaxBackoffUs = 120_000_000;
-    /// <summary>A step lost within this long after it was granted doubles the backoff.</summary>
-    public const long QuickFailureUs = 6_000_000;
-    /// <summary>An estimate this many times the lost step's bitrate lifts the backoff at once.</summary>
-    public const double ClearBackoffFactor = 2.5;
     private readonly byte[] _probe;
     private readonly RtpPacket _probePacket = new();
     private readonly int _probeHeaderLength;
@@ -225,19 +200,18 @@ internal sealed class OutgoingBandwidth : IDisposable
                 continue;
             }
             int current = IndexOf(rungs[..n], c.CurrentLayers);
-            _allocator.Add(c.Priority, rungs[..n], current, Ceiling(c, available, nowUs));
+            _allocator.Add(c.Priority, rungs[..n], current, GuardOf(c, create: false)?.Ceiling(available, nowUs) ?? long.MaxValue);
             _participants.Add(c);
             _currentRungs.Add(current);
             _currentBitrates.Add(current >= 0 ? rungs[current].Bitrate : 0);
             _currentSpatialBaseBitrates.Add(current >= 0 ? SpatialBase(rungs[..n], current) : 0);
             desired += rungs[n - 1].Bitrate;
         }
-        for (int i = _backoffs.Count - 1; i >= 0; i--)
+        for (int i = _guards.Count - 1; i >= 0; i--)
         {
-            LayerBackoff b = _backoffs[i];
-            bool idle = b.ClimbSinceUs == long.MinValue && nowUs >= b.UntilUs + MaxBackoffUs;
-            if (idle || !_participants.Contains(b.Consumer) && nowUs >= b.UntilUs)
-                _backoffs.RemoveAt(i);
+            (Consumer gc, ClimbGuard g) = _guards[i];
+            if (g.IsIdle(nowUs) || !_participants.Contains(gc) && g.BackoffsOver(nowUs))
+                _guards.RemoveAt(i);
         }
         _allocator.Allocate(Math.Max(0, available - fixedRate));
         for (int i = 0; i < _participants.Count; i++)
@@ -250,7 +224,7 @@ internal sealed class OutgoingBandwidth : IDisposable
             }
             int chosen = _allocator.Chosen(i);
             int current = _currentRungs[i];
-            if (chosen > current && current >= 0 && !ClimbConfirmed(c, nowUs))
+            if (chosen > current && current >= 0 && !GuardOf(c, create: true)!.ConfirmClimb(nowUs, AllocationIntervalUs))
                 continue; // keeps its cap until the headroom has lasted
             // Lost a spatial layer: that whole layer waits, its base step included.
             long failed = _currentBitrates[i];
@@ -266,68 +240,33 @@ internal sealed class OutgoingBandwidth : IDisposable
         _host.EmitBweTrace(Type, trace);
     }
 
-    private LayerBackoff? BackoffOf(Consumer c)
+    private ClimbGuard? GuardOf(Consumer c, bool create)
     {
-        for (int i = 0; i < _backoffs.Count; i++)
+        for (int i = 0; i < _guards.Count; i++)
         {
-            if (_backoffs[i].Consumer == c)
-                return _backoffs[i];
+            if (_guards[i].Consumer == c)
+                return _guards[i].Guard;
         }
-        return null;
+        if (!create)
+            return null;
+        var g = new ClimbGuard();
+        _guards.Add((c, g));
+        return g;
     }
 
-    /// <summary>A step up is granted when the allocation asked for it at least
-    /// <see cref="ClimbConfirmUs"/> ago and every allocation since did too: an estimate that
-    /// spikes for a moment (a probe a shaper's burst allowance let through) moves nothing.</summary>
-    private bool ClimbConfirmed(Consumer c, long nowUs)
+    private void NoteOutcome(Consumer c, int current, long lostBitrate, int chosen, long nowUs)
     {
-        LayerBackoff b = BackoffOf(c) ?? AddBackoff(c);
-        if (b.ClimbSinceUs == long.MinValue || nowUs - b.LastAllocationUs > AllocationIntervalUs * 2)
-        {
-            b.ClimbSinceUs = nowUs;
-            b.LastAllocationUs = nowUs;
-            return false;
-        }
-        b.LastAllocationUs = nowUs;
-        if (nowUs - b.ClimbSinceUs < ClimbConfirmUs)
-            return false;
-        b.ClimbSinceUs = long.MinValue;
-        return true;
-    }
-
-    private LayerBackoff AddBackoff(Consumer c)
-    {
-        var b = new LayerBackoff { Consumer = c };
-        _backoffs.Add(b);
-        return b;
-    }
-
-    private long Ceiling(Consumer c, long available, long nowUs)
-    {
-        LayerBackoff? b = BackoffOf(c);
-        if (b == null || nowUs >= b.UntilUs || available >= b.FailedBitrate * ClearBackoffFactor)
-            return long.MaxValue;
-        // Measured layer rates wander by some percent: keep the lost step itself out too.
-        return b.FailedBitrate * 9 / 10;
-    }
-
-    private void NoteOutcome(Consumer c, int current, long currentBitrate, int chosen, long nowUs)
-    {
-        LayerBackoff? b = BackoffOf(c);
-        if (b != null && chosen <= current)
-            b.ClimbSinceUs = long.MinValue;
+        ClimbGuard? g = GuardOf(c, create: current >= 0 && chosen < current);
+        if (g == null)
+            return;
+        if (chosen <= current)
+            g.CancelClimb();
         if (current < 0 || chosen == current)
             return;
         if (chosen > current)
-        {
-            if (b != null)
-                b.GrantedAtUs = nowUs;
-            return;
-        }
-        b ??= AddBackoff(c);
-        b.BackoffUs = nowUs - b.GrantedAtUs < QuickFailureUs ? Math.Min(Math.Max(b.BackoffUs, InitialBackoffUs) * 2, MaxBackoffUs) : InitialBackoffUs;
-        b.UntilUs = nowUs + b.BackoffUs;
-        b.FailedBitrate = currentBitrate;
+            g.OnGranted(nowUs);
+        else
+            g.OnLost(lostBitrate, nowUs);
     }
 
     // The cheapest step of the spatial layer of step index.

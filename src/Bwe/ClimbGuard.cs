@@ -1,0 +1,106 @@
+using System;
+
+namespace Mediasoup.Bwe;
+
+/// <summary>
+/// One adaptive consumer's memory of what the link refused it, sans IO (times in µs). A step
+/// up is taken only when the allocation asked for it through <see cref="ConfirmUs"/> of
+/// consecutive allocations (an estimate that spikes for a moment moves nothing). A step the
+/// link pushed it down from stays out of reach for a backoff (20 s, doubling up to 120 s when a
+/// regained step is lost again within 6 s) unless the estimate reaches
+/// <see cref="ClearFactor"/> times its cost; the last few lost steps are kept, so being pushed
+/// down twice in a row (spatial 2 to 1, then 1 to 0) holds both.
+/// </summary>
+internal sealed class ClimbGuard
+{
+    public const long ConfirmUs = 700_000;
+    public const long InitialBackoffUs = 20_000_000;
+    public const long MaxBackoffUs = 120_000_000;
+    public const long QuickFailureUs = 6_000_000;
+    /// <summary>Probes through a shaper with a burst allowance read up to twice the link.</summary>
+    public const double ClearFactor = 2.5;
+    private const int Slots = 4;
+
+    private readonly long[] _lost = new long[Slots];
+    private readonly long[] _lostUntil = new long[Slots];
+    private long _backoffUs;
+    private long _grantedAtUs = long.MinValue / 2;
+    private long _climbSinceUs = long.MinValue;
+    private long _lastAskUs;
+    private long _untilUs;
+
+    /// <summary>Nothing pending and every backoff long over: the guard may be dropped.</summary>
+    public bool IsIdle(long nowUs) => _climbSinceUs == long.MinValue && nowUs >= _untilUs + MaxBackoffUs;
+
+    /// <summary>True once every backoff has ended.</summary>
+    public bool BackoffsOver(long nowUs) => nowUs >= _untilUs;
+
+    /// <summary>The allocation wants a step up now (allocations run at least every
+    /// <paramref name="intervalUs"/>); true when it has wanted it long enough.</summary>
+    public bool ConfirmClimb(long nowUs, long intervalUs)
+    {
+        if (_climbSinceUs == long.MinValue || nowUs - _lastAskUs > intervalUs * 2)
+        {
+            _climbSinceUs = nowUs;
+            _lastAskUs = nowUs;
+            return false;
+        }
+        _lastAskUs = nowUs;
+        if (nowUs - _climbSinceUs < ConfirmUs)
+            return false;
+        _climbSinceUs = long.MinValue;
+        return true;
+    }
+
+    /// <summary>The allocation kept or lowered the step: a pending climb starts over.</summary>
+    public void CancelClimb() => _climbSinceUs = long.MinValue;
+
+    public void OnGranted(long nowUs) => _grantedAtUs = nowUs;
+
+    /// <summary>The link pushed the consumer down from a step costing <paramref name="bitrate"/>.</summary>
+    public void OnLost(long bitrate, long nowUs)
+    {
+        _backoffUs = nowUs - _grantedAtUs < QuickFailureUs ? Math.Min(Math.Max(_backoffUs, InitialBackoffUs) * 2, MaxBackoffUs) : InitialBackoffUs;
+        long until = nowUs + _backoffUs;
+        _untilUs = Math.Max(_untilUs, until);
+        // The same step again (rates wander a little) renews its slot; else a free or ended
+        // slot, else the one that ends first.
+        int slot = -1;
+        for (int k = 0; k < Slots && slot < 0; k++)
+        {
+            if (_lost[k] > 0 && Math.Abs(_lost[k] - bitrate) <= _lost[k] / 10)
+                slot = k;
+        }
+        for (int k = 0; k < Slots && slot < 0; k++)
+        {
+            if (_lost[k] <= 0 || nowUs >= _lostUntil[k])
+                slot = k;
+        }
+        if (slot < 0)
+        {
+            slot = 0;
+            for (int k = 1; k < Slots; k++)
+            {
+                if (_lostUntil[k] < _lostUntil[slot])
+                    slot = k;
+            }
+        }
+        _lost[slot] = bitrate;
+        _lostUntil[slot] = until;
+    }
+
+    /// <summary>Steps above the current one costing this much or more are out of reach now.</summary>
+    public long Ceiling(long available, long nowUs)
+    {
+        long ceiling = long.MaxValue;
+        for (int k = 0; k < Slots; k++)
+        {
+            long lost = _lost[k];
+            if (lost <= 0 || nowUs >= _lostUntil[k] || available >= lost * ClearFactor)
+                continue;
+            // Measured layer rates wander by some percent: keep the lost step itself out too.
+            ceiling = Math.Min(ceiling, lost * 9 / 10);
+        }
+        return ceiling;
+    }
+}

@@ -1,0 +1,76 @@
+using Mediasoup.Bwe;
+using Xunit;
+
+namespace Mediasoup.Tests.Bwe;
+
+public class ClimbGuardTests
+{
+    private const long S = 1_000_000;
+    private const long Interval = S;
+
+    [Fact]
+    public void ClimbNeedsTheHeadroomToLast_ThroughConsecutiveAllocations()
+    {
+        var g = new ClimbGuard();
+        Assert.False(g.ConfirmClimb(0, Interval));
+        Assert.False(g.ConfirmClimb(S / 2, Interval));  // 0.5 s: not yet
+        Assert.True(g.ConfirmClimb(S, Interval));       // 1 s of asking: granted
+        // A spike: asked once, then the allocation kept the step: starts over.
+        Assert.False(g.ConfirmClimb(10 * S, Interval));
+        g.CancelClimb();
+        Assert.False(g.ConfirmClimb(10 * S + S / 2, Interval));
+        // A gap in the asking (no allocation for 3 s) starts over too.
+        Assert.False(g.ConfirmClimb(20 * S, Interval));
+        Assert.False(g.ConfirmClimb(23 * S, Interval));
+        Assert.True(g.ConfirmClimb(24 * S, Interval));
+    }
+
+    [Fact]
+    public void LostStepStaysOutOfReach_UntilTheBackoffEnds_OrTheEstimateClearsIt()
+    {
+        var g = new ClimbGuard();
+        Assert.Equal(long.MaxValue, g.Ceiling(400_000, 0));
+        g.OnLost(500_000, 1 * S);
+        Assert.Equal(450_000, g.Ceiling(800_000, 2 * S));        // 1.6 × its cost: still out
+        Assert.Equal(long.MaxValue, g.Ceiling(1_250_000, 2 * S)); // 2.5 ×: cleared
+        Assert.Equal(450_000, g.Ceiling(800_000, 20 * S));
+        Assert.Equal(long.MaxValue, g.Ceiling(800_000, 21 * S)); // 20 s later
+        Assert.True(g.BackoffsOver(21 * S));
+    }
+
+    [Fact]
+    public void TwoStepsLostInARow_BothHold()
+    {
+        var g = new ClimbGuard();
+        g.OnLost(500_000, 1 * S);   // spatial 2's base
+        g.OnLost(150_000, 2 * S);   // then spatial 1's
+        // 400 k clears the lower one (2.5 × 150 k = 375 k) but not the higher one.
+        Assert.Equal(450_000, g.Ceiling(400_000, 3 * S));
+        Assert.Equal(135_000, g.Ceiling(300_000, 3 * S));
+    }
+
+    [Fact]
+    public void RegainedStepLostAgainSoon_DoublesTheBackoff_UpToTheMaximum()
+    {
+        var g = new ClimbGuard();
+        long t = 0;
+        g.OnLost(500_000, t);                       // 20 s
+        t += 21 * S;
+        Assert.Equal(long.MaxValue, g.Ceiling(600_000, t));
+        g.OnGranted(t);
+        t += 2 * S;
+        g.OnLost(500_000, t);                       // lost 2 s after regaining it: 40 s
+        Assert.Equal(450_000, g.Ceiling(600_000, t + 39 * S));
+        Assert.Equal(long.MaxValue, g.Ceiling(600_000, t + 41 * S));
+        for (int i = 0; i < 5; i++)
+        {
+            t += 200 * S;
+            g.OnGranted(t);
+            g.OnLost(500_000, t + S);
+        }
+        Assert.Equal(450_000, g.Ceiling(600_000, t + S + 119 * S)); // capped at 120 s
+        Assert.Equal(long.MaxValue, g.Ceiling(600_000, t + S + 121 * S));
+        Assert.False(g.IsIdle(t + S + 121 * S));
+        Assert.True(g.IsIdle(t + S + 241 * S));
+    }
+}
