@@ -57,6 +57,7 @@ internal sealed class OutgoingBandwidth : IDisposable
     private readonly LayerRung[] _rungs = new LayerRung[MaxRungs];
     private readonly List<Consumer> _participants = new();
     private readonly List<int> _currentRungs = new();
+    private readonly List<int> _ladderLengths = new();
     private readonly List<long> _currentBitrates = new();
     private readonly List<long> _currentSpatialBaseBitrates = new();
     private readonly List<(Consumer Consumer, ClimbGuard Guard)> _guards = new();
@@ -183,6 +184,7 @@ internal sealed class OutgoingBandwidth : IDisposable
         _allocator.Clear();
         _participants.Clear();
         _currentRungs.Clear();
+        _ladderLengths.Clear();
         _currentBitrates.Clear();
         _currentSpatialBaseBitrates.Clear();
         long fixedRate = 0;
@@ -203,6 +205,7 @@ internal sealed class OutgoingBandwidth : IDisposable
             _allocator.Add(c.Priority, rungs[..n], current, GuardOf(c, create: false)?.Ceiling(available, nowUs) ?? long.MaxValue);
             _participants.Add(c);
             _currentRungs.Add(current);
+            _ladderLengths.Add(n);
             _currentBitrates.Add(current >= 0 ? rungs[current].Bitrate : 0);
             _currentSpatialBaseBitrates.Add(current >= 0 ? SpatialBase(rungs[..n], current) : 0);
             desired += rungs[n - 1].Bitrate;
@@ -231,9 +234,13 @@ internal sealed class OutgoingBandwidth : IDisposable
             if (current >= 0 && rung.Spatial < c.CurrentLayers.Spatial)
                 failed = _currentSpatialBaseBitrates[i];
             NoteOutcome(c, current, failed, chosen, nowUs);
-            // Even the top of its ladder is a cap: layers whose rate reads 0 (not flowing a
-            // moment ago) are not in the ladder, and must not be reached without a price.
-            c.SetBitrateCap(new VideoLayers(rung.Spatial, rung.Temporal));
+            // Even the top of its ladder caps the spatial layer: one whose rate read 0 (not
+            // flowing a moment ago) is not in the ladder and must not be reached without a
+            // price. Temporal layers of the top step's spatial layer stay open: a temporal
+            // layer's own rate can read 0 while it flows (sparse frames, codecs whose layer ids
+            // come late), and capping it would freeze the consumer at a lower frame rate.
+            bool top = chosen == _ladderLengths[i] - 1;
+            c.SetBitrateCap(new VideoLayers(rung.Spatial, top ? short.MaxValue : rung.Temporal));
         }
         _bwe.SetDesiredBitrate(desired, nowUs);
         BweTrace trace = _bwe.Trace;
