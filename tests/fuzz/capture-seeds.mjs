@@ -6,7 +6,10 @@
 // RTCP; SCTP over plain UDP by its common header (port 5000 both ways); codec payloads by the
 // RTP payload type (--pt PT=CODEC,..., default the capture-seeds.sh senders).
 //
-//   node capture-seeds.mjs --out tests/fuzz/seeds [--pt 96=vp8,...] [--channel FILE]... PCAP...
+//   node capture-seeds.mjs --out tests/fuzz/seeds [--pt 96=vp8,...] [--channel FILE]... [--rtp DIR/CODEC.rtp]... PCAP...
+//
+// --rtp: packets of one codec (4-byte big-endian length before each), e.g. what a DirectTransport
+// consumer received of a browser's producer (tests/browser/layers.mjs --dump-rtp), decrypted.
 //
 // Run by capture-seeds.sh, which makes the captures; existing cap-*.bin files are replaced,
 // the synthetic seed-*.bin (Seeds.cs) are kept.
@@ -28,6 +31,7 @@ const ptMap = new Map((take('--pt')[0] ?? '96=vp8,97=opus,98=vp9,99=h264').split
 }));
 const ddIds = (take('--dd-id')[0] ?? '7').split(',').map(Number);
 const channelFiles = take('--channel');
+const rtpFiles = take('--rtp');
 const pcaps = argv;
 
 // The fuzz targets' fixed ICE credentials (Targets/StunTarget.cs).
@@ -161,6 +165,16 @@ const add = (target, key, data, max) => {
 const withLength16 = (d) => Buffer.concat([Buffer.from([d.length >> 8, d.length & 255]), d]);
 
 const datagrams = pcaps.flatMap(readPcap);
+// Decrypted RTP dumps join as plain flows of the file's codec.
+for (const file of rtpFiles) {
+  const codec = path.basename(file, '.rtp');
+  const b = fs.readFileSync(file);
+  for (let o = 0; o + 4 <= b.length; o += 4 + b.readUInt32BE(o)) {
+    const packet = Buffer.from(b.subarray(o + 4, o + 4 + b.readUInt32BE(o)));
+    if (packet.length < 12) continue;
+    datagrams.push({ flow: `dump:${codec}`, payload: packet, codec });
+  }
+}
 // Flows that carry DTLS are WebRTC (SRTP/SRTCP); the others carry plain RTP/RTCP.
 const dtlsFlows = new Set();
 for (const d of datagrams) {
@@ -172,7 +186,7 @@ for (const d of datagrams) {
 const dtlsByFlow = new Map();
 const ddBySsrc = new Map();
 let stunForDemux = null, rtpForDemux = null, rtcpForDemux = null;
-for (const { flow, payload: p } of datagrams) {
+for (const { flow, payload: p, codec: dumpedCodec } of datagrams) {
   const kind = classify(p);
   const secure = dtlsFlows.has(flow);
   if (kind === 'stun') {
@@ -228,7 +242,7 @@ for (const { flow, payload: p } of datagrams) {
         add('dependency-descriptor', `${r.ssrc}:${next.length}:${next[0] & 0x3f}`, Buffer.concat([Buffer.from([s.structure.length]), s.structure, next]), 8);
       }
     }
-    const codec = secure ? null : ptMap.get(r.pt);
+    const codec = dumpedCodec ?? (secure ? null : ptMap.get(r.pt));
     if (codec) {
       // Codec descriptors and the first bytes of the frame; a STAP-A is kept whole (its NAL sizes).
       const keepWhole = codec === 'h264' && (r.payload[0] & 31) === 24;
@@ -279,4 +293,4 @@ for (const [target, m] of [...seeds].sort()) {
   total += i;
   console.log(`${target}: ${i} seeds (${[...m.values()].reduce((a, d) => a + d.length, 0)} bytes)`);
 }
-console.log(`${total} seeds from ${datagrams.length} datagrams in ${pcaps.length} capture(s), ${channelFiles.length} channel recording(s)`);
+console.log(`${total} seeds from ${datagrams.length} datagrams in ${pcaps.length} capture(s) and ${rtpFiles.length} RTP dump(s), ${channelFiles.length} channel recording(s)`);

@@ -6,8 +6,9 @@
 #     96-99 (capture-seeds.mjs --pt);
 #   - tests/e2e/plain-media.mjs: GStreamer VP8/Opus through the worker, the worker's RTCP;
 #   - tests/fuzz/sctp-traffic.mjs: SCTP over plain UDP between two PlainTransports;
-#   - tests/browser/webrtc.mjs and layers.mjs --only "AV1 L3T3" (Chromium): STUN, DTLS, SRTP/SRTCP, RTP
-#     header extensions in clear (the dependency descriptor); skipped with --no-browser;
+#   - tests/browser/webrtc.mjs and layers.mjs --only "AV1 L3T3" / "VP9 L3T3" (Chromium): STUN, DTLS,
+#     SRTP/SRTCP, RTP header extensions in clear (the dependency descriptor), and the AV1 and VP9
+#     payloads decrypted (layers.mjs --dump-rtp: a DirectTransport consumer); skipped with --no-browser;
 #   - the host→worker channel of those runs (the worker started through a tee).
 # tcpdump writes obj/fuzz-capture/traffic.pcap; capture-seeds.mjs demultiplexes it per target.
 #
@@ -59,12 +60,16 @@ log "plain-media (GStreamer through the worker)"
 log "SCTP over plain UDP"
 "$NODE" "$HERE/sctp-traffic.mjs" --worker "$CAP/worker.sh" 2>&1 | tail -1 >&2
 if [ $browser = 1 ]; then
-  log "Chromium: webrtc.mjs, layers.mjs --only \"AV1 L3T3\""
+  log "Chromium: webrtc.mjs, layers.mjs AV1 L3T3 and VP9 L3T3"
   "$NODE" "$ROOT/tests/browser/webrtc.mjs" --worker "$CAP/worker.sh" >"$CAP/webrtc.log" 2>&1 || log "webrtc.mjs failed (see $CAP/webrtc.log)"
-  "$NODE" "$ROOT/tests/browser/layers.mjs" --worker "$CAP/worker.sh" --only "AV1 L3T3" >"$CAP/layers.log" 2>&1 || log "layers.mjs failed (see $CAP/layers.log)"
+  for scenario in "AV1 L3T3" "VP9 L3T3"; do
+    "$NODE" "$ROOT/tests/browser/layers.mjs" --worker "$CAP/worker.sh" --only "$scenario" --dump-rtp "$CAP/rtp" >>"$CAP/layers.log" 2>&1 \
+      || log "layers.mjs $scenario failed (see $CAP/layers.log)"
+  done
 fi
 sleep 1
 kill $tcpdump_pid; wait $tcpdump_pid 2>/dev/null || true
 channels=()
 for f in "$CAP"/channel-*.bin; do [ -s "$f" ] && channels+=(--channel "$f"); done
+for f in "$CAP"/rtp/*.rtp; do [ -s "$f" ] && channels+=(--rtp "$f"); done
 "$NODE" "$HERE/capture-seeds.mjs" --out "$HERE/seeds" "${channels[@]}" "$CAP/traffic.pcap"
