@@ -40,6 +40,9 @@ internal static class Program
         Action<Stream> run = stream =>
         {
             target ??= create();
+            // Every input's first edge starts from the same "previous block" (SharpFuzz's
+            // in-process loop does not reset it: the last block of the previous input leaked in).
+            SharpFuzz.Common.Trace.PrevLocation = 0;
             int n = 0;
             int read;
             while (n < buffer.Length && (read = stream.Read(buffer, n, buffer.Length - n)) > 0)
