@@ -5,6 +5,7 @@
 // the frames the sender encoded in the same window (a busy machine lowers both), frame
 // widths against the sender's own layer sizes.
 //   node tests/browser/layers.mjs [--worker PATH] [--only NAME]
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, servePage } from './lib.mjs';
@@ -24,6 +25,22 @@ const router = await worker.createRouter({
       parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 } },
   ],
 });
+
+// --dump-rtp DIR: the producer's packets as the worker forwards them (decrypted), through a
+// DirectTransport consumer, appended to DIR/CODEC.rtp with a 4-byte length before each (seeds
+// for the codec fuzz targets, tests/fuzz/capture-seeds.sh).
+const dumpRtp = opt('dump-rtp', null);
+async function dumpProducerRtp(producer) {
+  fs.mkdirSync(dumpRtp, { recursive: true });
+  const direct = await router.createDirectTransport();
+  const consumer = await direct.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
+  const file = path.join(dumpRtp, `${consumer.rtpParameters.codecs[0].mimeType.split('/')[1].toLowerCase()}.rtp`);
+  consumer.on('rtp', (packet) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(packet.length);
+    fs.appendFileSync(file, Buffer.concat([length, packet]));
+  });
+}
 
 // Opens a page that sends with `setup` and consumes it back; returns helpers.
 async function session(setup) {
@@ -49,6 +66,7 @@ async function session(setup) {
         return '{}';
       case 'produce':
         ctx.producer = await ctx.transports[0].produce({ kind: data.kind, rtpParameters: data.rtpParameters });
+        if (dumpRtp) await dumpProducerRtp(ctx.producer);
         return JSON.stringify({ id: ctx.producer.id });
       case 'consume': {
         const c = await ctx.transports[1].consume({ producerId: data.producerId, rtpCapabilities: data.rtpCapabilities, paused: true });

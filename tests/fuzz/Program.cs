@@ -39,7 +39,14 @@ internal static class Program
         IFuzzTarget? target = null;
         Action<Stream> run = stream =>
         {
-            target ??= create();
+            if (target == null)
+            {
+                target = create();
+                WarmUp(target);
+            }
+            // Every input's first edge starts from the same "previous block" (SharpFuzz's
+            // in-process loop does not reset it: the last block of the previous input leaked in).
+            SharpFuzz.Common.Trace.PrevLocation = 0;
             int n = 0;
             int read;
             while (n < buffer.Length && (read = stream.Read(buffer, n, buffer.Length - n)) > 0)
@@ -53,6 +60,29 @@ internal static class Program
         else
             Fuzzer.Run(run);
         return 0;
+    }
+
+    /// <summary>
+    /// Runs the target's seeds once before the first input is measured, then clears what they
+    /// traced: lazily created state (cipher contexts, pooled streams, static tables) is then
+    /// already there for every input, so AFL does not see the first inputs take paths the
+    /// later ones never take again (unstable edges).
+    /// </summary>
+    private static unsafe void WarmUp(IFuzzTarget target)
+    {
+        foreach (byte[] seed in target.Seeds())
+        {
+            try
+            {
+                target.Run(seed);
+            }
+            catch (Exception)
+            {
+                // A seed that throws is AFL's to report, as its first input.
+            }
+        }
+        // SharpFuzz's map (AFL's MAP_SIZE, 64 KiB).
+        new Span<byte>(SharpFuzz.Common.Trace.SharedMem, 1 << 16).Clear();
     }
 
     private static int Replay(IFuzzTarget target, IEnumerable<string> paths)

@@ -12,6 +12,7 @@ internal sealed class RtpTarget : IFuzzTarget
     private readonly byte[] _buffer = new byte[70_000];
     private readonly RtpPacket _packet = new();
     private readonly RtpPacket _reparsed = new();
+    private int _dirty;
 
     public string Name => "rtp";
 
@@ -24,8 +25,13 @@ internal sealed class RtpTarget : IFuzzTarget
 
     public void Run(ReadOnlySpan<byte> input)
     {
+        // Nothing left from the previous input: the buffer past it (RTX encoding grows the
+        // packet into it) and the packet view's extension map.
+        _buffer.AsSpan(0, _dirty).Clear();
+        _dirty = Math.Min(_buffer.Length, input.Length + 64);
         input.CopyTo(_buffer);
         RtpPacket p = _packet;
+        p.ExtensionIds = default;
         if (!p.TryParse(_buffer, input.Length))
             return;
         p.ExtensionIds = Ids;
