@@ -111,13 +111,11 @@ internal sealed class OutgoingBandwidth : IDisposable
     /// </summary>
     public void OnSend(RtpPacket packet, long nowUs)
     {
-        if (Type != OutgoingBweType.TransportCc || !packet.UpdateTransportWideCc01(unchecked(++_transportSeq)))
-        {
-            if (Type == OutgoingBweType.TransportCc)
-                _transportSeq--;
+        ushort next = unchecked((ushort)(_transportSeq + 1));
+        if (Type != OutgoingBweType.TransportCc || !packet.UpdateTransportWideCc01(next))
             return;
-        }
-        _bwe.OnPacketSent(_transportSeq, packet.Length, nowUs, _sendingProbeCluster);
+        _transportSeq = next;
+        _bwe.OnPacketSent(next, packet.Length, nowUs, _sendingProbeCluster);
     }
 
     public void OnTransportFeedback(in Rtcp.TransportCcFeedback feedback, long nowUs)
