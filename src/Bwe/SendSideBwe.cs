@@ -87,10 +87,16 @@ internal sealed class SendSideBwe
 
     public long AcknowledgedBitrate => _acked.BitrateBps;
 
+    /// <summary>Loss fraction of the last loss sample.</summary>
+    public double LastLoss => _loss.LastLoss;
+
     /// <summary>Media send rate over the last 500 ms (probes excluded).</summary>
     public long SendBitrate => _sent.BitrateBps;
 
     public bool InAlr => _alr.InAlr;
+
+    /// <summary>The last probe cluster that gave a result: its id, the rate (bit/s), when (µs); id -1 before any.</summary>
+    public (int ClusterId, long Bps, long AtUs) LastProbeResult { get; private set; } = (-1, 0, 0);
 
     /// <summary>Whether probing is suspended because the receiver stopped answering.</summary>
     public bool ProbingSuspended => _probes.Suspended;
@@ -164,6 +170,7 @@ internal sealed class SendSideBwe
             if (_delay.State != BandwidthUsage.Overusing)
                 _delay.OnProbeResult(bestProbeBps, nowUs);
             _probes.OnProbeResult(bestProbeId, bestProbeBps, nowUs);
+            LastProbeResult = (bestProbeId, bestProbeBps, nowUs);
         }
         _loss.OnPacketResults(_adapter.NewlyReceived, _adapter.NewlyLost, AvailableBitrate, _delay.EstimateBps, RttOrDefault, nowUs);
         UpdateTarget();

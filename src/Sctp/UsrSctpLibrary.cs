@@ -69,13 +69,38 @@ internal static unsafe class UsrSctpLibrary
                 return;
             if (!stack.Associations.IsEmpty)
                 return;
-            if (UsrSctp.Finish() == 0)
+            if (TryFinish())
                 s_stack = null;
         }
     }
 
+    /// <summary>
+    /// usrsctp_finish refuses while any closed socket's PCB is still listed. A PCB is freed
+    /// late when something still references it: usrsctp's own iterator thread (it runs even
+    /// under usrsctp_init_nothreads) walks the PCBs after every address (de)registration, and
+    /// the free is then retried by a kill timer, which only runs when someone drives the clock.
+    /// No lease is held here, so no association's timers are advanced by this: drive the clock
+    /// and give the iterator thread real time to finish, for at most about half a second (a
+    /// loaded machine may not schedule it at once). Happens only when the last association of
+    /// the process goes away.
+    /// </summary>
+    private static bool TryFinish()
+    {
+        for (int attempt = 0; attempt < 200; attempt++)
+        {
+            if (UsrSctp.Finish() == 0)
+                return true;
+            UsrSctp.HandleTimers(50);
+            Thread.Sleep(attempt < 20 ? 0 : 2);
+        }
+        return false;
+    }
+
     /// <summary>Whether usrsctp is initialised right now (for tests).</summary>
     internal static bool IsInitialized => s_stack != null;
+
+    /// <summary>Leases held right now (for tests).</summary>
+    internal static int LeaseCount => s_stack?.Leases ?? 0;
 
     private static void Initialize()
     {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using Mediasoup.Bwe;
 using Mediasoup.Consumers;
+using Mediasoup.Logging;
 using Mediasoup.Rtp;
 
 namespace Mediasoup.Transports;
@@ -123,8 +124,14 @@ internal sealed class OutgoingBandwidth : IDisposable
         if (Type != OutgoingBweType.TransportCc)
             return;
         long before = _bwe.AvailableBitrate;
+        long probeAt = _bwe.LastProbeResult.AtUs;
         _bwe.OnTransportFeedback(feedback, nowUs);
         NoteEstimate(before);
+        if (_bwe.LastProbeResult.AtUs != probeAt)
+        {
+            (int id, long bps, _) = _bwe.LastProbeResult;
+            _host.Ctx.Logger.Debug(LogTags.Bwe, $"probe {id} result {bps} bps, estimate {before} -> {_bwe.AvailableBitrate} bps");
+        }
     }
 
     public void OnRemb(long bitrateBps, long nowUs)
@@ -243,6 +250,7 @@ internal sealed class OutgoingBandwidth : IDisposable
         _bwe.SetDesiredBitrate(desired, nowUs);
         BweTrace trace = _bwe.Trace;
         _host.EmitBweTrace(Type, trace);
+        _host.Ctx.Logger.Debug(LogTags.Bwe, $"allocated {available} bps: delay {_bwe.DelayState} {_bwe.DelayBasedBitrate}, loss {_bwe.LastLoss:F3} bound {_bwe.LossBasedBound}, acked {_bwe.AcknowledgedBitrate}, sent {_bwe.SendBitrate}, alr {_bwe.InAlr}, probing suspended {_bwe.ProbingSuspended}");
     }
 
     private ClimbGuard? GuardOf(Consumer c, bool create)
@@ -311,7 +319,10 @@ internal sealed class OutgoingBandwidth : IDisposable
     private void SendProbes(long nowUs)
     {
         if (!_pacer.IsActive && _bwe.TryTakeProbe(out ProbeCluster cluster))
+        {
             _pacer.Start(cluster, nowUs);
+            _host.Ctx.Logger.Debug(LogTags.Bwe, $"probe {cluster.Id} target {cluster.TargetBps} bps, {cluster.MinPackets} packets, {cluster.MinBytes} bytes");
+        }
         if (!_pacer.IsActive)
             return;
         // Everything due now (the timer has millisecond resolution; the pacer spaces the rest).

@@ -14,6 +14,7 @@
 // Goals (issue 12): step down within 1.5 s, back on top within 5 s, under 3 % receiver loss at
 // 600 and 400 kbit/s, never no layer while one fits, no flapping at steady capacity.
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reexecInNetns, setupLoopback, shapedLink, measureLink } from './shaper.mjs';
@@ -41,6 +42,10 @@ const queueBytes = Number(opt('queue-bytes', 120000));
 // --oracle: the test itself sets the consumer's preferred layers to what fits when it changes
 // the link, as a perfect estimator would: shows that the checks can pass on this machine.
 const oracle = args.includes('--oracle');
+// --trace FILE: writes the receiving transports' bwe trace events and the consumers' layer
+// changes there, one JSON line each, for reading what the estimator did.
+const traceFile = opt('trace', '');
+const traceLine = (o) => { if (traceFile) fs.appendFileSync(traceFile, `${JSON.stringify({ t: +((Date.now() - t0) / 1000).toFixed(2), ...o })}\n`); };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 setupLoopback();
@@ -58,7 +63,9 @@ setupLoopback();
 
 const { url: pageUrl, server } = await servePage(path.join(here, 'bwe-page.js'));
 const browser = await launchChromium();
-const worker = await mediasoup.createWorker({ logLevel: 'warn' });
+// With --trace, the worker's estimator explains itself (debug lines of its bwe tag).
+if (traceFile) mediasoup.setLogEventListeners({ ondebug: (ns, log) => { if (/\bprobe |allocated /.test(log)) traceLine({ log: log.replace(/^\[pid:\d+\] /, '') }); } });
+const worker = await mediasoup.createWorker(traceFile ? { logLevel: 'debug', logTags: ['bwe'] } : { logLevel: 'warn' });
 worker.on('died', () => check('worker stays alive', false));
 const router = await worker.createRouter({ mediaCodecs: [{ kind: 'video', mimeType: 'video/VP8', clockRate: 90000 }] });
 
@@ -79,6 +86,19 @@ const page = await signalPage(browser, {
     const entry = { transport: t, events: [] };
     // Only what the worker sends to a receiving browser goes through a shaped class.
     if (!send) entry.link = shapedLink(tcp ? 'tcp' : 'udp', t.iceCandidates[0].port, { queueBytes });
+    if (!send && traceFile) {
+      // Probe packets are summarised: one line per cluster (a pause of 20 ms ends one).
+      let cluster = null;
+      await t.enableTraceEvent(['bwe', 'probation']);
+      t.on('trace', (tr) => {
+        if (tr.type !== 'probation') return traceLine({ transport: t.id.slice(0, 4), ...tr.info });
+        const now = Date.now();
+        if (cluster && now - cluster.last > 20) { traceLine({ probe: cluster.n, ms: cluster.last - cluster.first, at: cluster.at }); cluster = null; }
+        cluster ??= { n: 0, first: now, at: +((now - t0) / 1000).toFixed(2) };
+        cluster.n++;
+        cluster.last = now;
+      });
+    }
     for (const ev of ['icestatechange', 'dtlsstatechange']) t.on(ev, (s) => entry.events.push({ at: Date.now(), ev, s }));
     transports.set(t.id, entry);
     return { id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters };
@@ -92,7 +112,10 @@ const page = await signalPage(browser, {
     const c = await transports.get(transportId).transport.consume({
       producerId, rtpCapabilities, paused: true, preferredLayers: { spatialLayer: 2, temporalLayer: 2 } });
     const entry = { consumer: c, transportId, events: [] };
-    c.on('layerschange', (l) => entry.events.push({ at: Date.now(), layers: l ? { ...l } : null }));
+    c.on('layerschange', (l) => {
+      entry.events.push({ at: Date.now(), layers: l ? { ...l } : null });
+      traceLine({ consumer: c.id.slice(0, 4), layers: l ? `${l.spatialLayer}/${l.temporalLayer}` : null });
+    });
     consumers.set(c.id, entry);
     return { id: c.id, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters };
   },

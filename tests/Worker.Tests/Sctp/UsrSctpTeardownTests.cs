@@ -30,7 +30,7 @@ public sealed class UsrSctpTeardownTests
                 Assert.True(pair.Pump(() => pair.B.Messages.Count == 1), $"round {round}: message not delivered");
             }
             Assert.Equal(0, UsrSctpLibrary.RegisteredCount);
-            Assert.False(UsrSctpLibrary.IsInitialized, $"round {round}: usrsctp still initialised after the last association");
+            Assert.False(UsrSctpLibrary.IsInitialized, $"round {round}: usrsctp still initialised after the last association ({UsrSctpLibrary.LeaseCount} leases held)");
         }
     }
 }
