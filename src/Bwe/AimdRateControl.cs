@@ -22,6 +22,8 @@ internal sealed class AimdRateControl
     public const double Beta = 0.85;
     public const double DeliveredRatio = 0.9;
     public const long AppLimitedDecreaseIntervalUs = 500_000;
+    /// <summary>One decrease takes the estimate at most to this fraction of itself.</summary>
+    public const double MaxDecreaseFactor = 0.5;
     private const double MultiplicativeIncreasePerSecond = 0.08;
     private const double MaxAckedMultiplier = 1.5;
     private const long MaxAckedMarginBps = 10_000;
@@ -110,7 +112,13 @@ internal sealed class AimdRateControl
         }
         else
         {
-            target = Beta * ackedBps;
+            // Once per round trip at most, and at most to half the estimate at a time: an acked
+            // rate read over a window the feedback hardly covered (a queue flushing at once, its
+            // feedback bunched) once read 26 kbit/s on a link just lifted from 400 kbit/s and
+            // took a 216 kbit/s estimate to 22 kbit/s in one step (Chromium behind htb).
+            if (nowUs - _lastDecreaseUs < Math.Clamp(RttUs, 10_000, 200_000))
+                return;
+            target = Math.Max(Beta * ackedBps, MaxDecreaseFactor * current);
             _link.OnOveruse(ackedBps);
         }
         if (target < current)

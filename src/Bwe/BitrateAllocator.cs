@@ -78,6 +78,9 @@ internal sealed class BitrateAllocator
         return c >= 0;
     }
 
+    /// <summary>Step <paramref name="step"/> of consumer <paramref name="index"/>'s ladder.</summary>
+    public LayerRung RungOf(int index, int step) => _rungs[_start[index] + step];
+
     /// <summary>Distributes <paramref name="budget"/> bit/s; returns what the granted steps cost.</summary>
     public long Allocate(long budget)
     {

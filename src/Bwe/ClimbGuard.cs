@@ -10,6 +10,13 @@ namespace Mediasoup.Bwe;
 /// regained step is lost again within 6 s) unless the estimate reaches
 /// <see cref="ClearFactor"/> times its cost; the last few lost steps are kept, so being pushed
 /// down twice in a row (spatial 2 to 1, then 1 to 0) holds both.
+/// <para>
+/// While a climb waits for confirmation the transport pads up to the step's rate with headroom,
+/// so the link is tried at the rate the step would need before any layer changes (a probe
+/// through a shaper's burst allowance can read twice the link). A climb the link refuses
+/// meanwhile (<see cref="RefuseClimb"/>: the estimate fell under the padding) backs that step
+/// off like a lost one, with no layer change seen by the receiver.
+/// </para>
 /// </summary>
 internal sealed class ClimbGuard
 {
@@ -26,6 +33,9 @@ internal sealed class ClimbGuard
     private long _backoffUs;
     private long _grantedAtUs = long.MinValue / 2;
     private long _climbSinceUs = long.MinValue;
+    private long _pendingBitrate;
+    private long _pendingFromAvailable;
+    private long _holdUntilUs = long.MinValue;
     private long _lastAskUs;
     private long _untilUs;
 
@@ -37,12 +47,16 @@ internal sealed class ClimbGuard
 
     /// <summary>The allocation wants a step up now (allocations run at least every
     /// <paramref name="intervalUs"/>); true when it has wanted it long enough.</summary>
-    public bool ConfirmClimb(long nowUs, long intervalUs)
+    /// <param name="stepBitrate">What the step asked for costs (kept for <see cref="RefuseClimb"/>).</param>
+    /// <param name="available">The estimate the climb is asked on.</param>
+    public bool ConfirmClimb(long nowUs, long intervalUs, long stepBitrate = 0, long available = 0)
     {
         if (_climbSinceUs == long.MinValue || nowUs - _lastAskUs > intervalUs * 2)
         {
             _climbSinceUs = nowUs;
             _lastAskUs = nowUs;
+            _pendingBitrate = stepBitrate;
+            _pendingFromAvailable = available;
             return false;
         }
         _lastAskUs = nowUs;
@@ -55,13 +69,44 @@ internal sealed class ClimbGuard
     /// <summary>The allocation kept or lowered the step: a pending climb starts over.</summary>
     public void CancelClimb() => _climbSinceUs = long.MinValue;
 
+    /// <summary>After a refused climb the estimate stays low for a moment from the trial's own
+    /// padding (the rate controller only creeps back): the step the consumer is on is kept for
+    /// this long while the estimate still covers most of it.</summary>
+    public const long RefusalHoldUs = 1_500_000;
+
+    /// <summary>Whether the step the consumer is on is kept after a refused climb.</summary>
+    public bool HoldsCurrent(long nowUs) => nowUs < _holdUntilUs;
+
+    /// <summary>Whether a climb waits for confirmation.</summary>
+    public bool ClimbPending => _climbSinceUs != long.MinValue;
+
+    /// <summary>The estimate when the pending climb was first asked for (0 when none).</summary>
+    public long PendingFromAvailable => ClimbPending ? _pendingFromAvailable : 0;
+
+    /// <summary>The link refused the pending climb (the estimate fell while it was being tried):
+    /// the step backs off as a lost one does (the first backoff: it was never granted).</summary>
+    public void RefuseClimb(long nowUs)
+    {
+        if (!ClimbPending)
+            return;
+        _climbSinceUs = long.MinValue;
+        _holdUntilUs = nowUs + RefusalHoldUs;
+        if (_pendingBitrate > 0)
+            Hold(_pendingBitrate, nowUs, InitialBackoffUs);
+    }
+
     public void OnGranted(long nowUs) => _grantedAtUs = nowUs;
 
     /// <summary>The link pushed the consumer down from a step costing <paramref name="bitrate"/>.</summary>
     public void OnLost(long bitrate, long nowUs)
     {
         _backoffUs = nowUs - _grantedAtUs < QuickFailureUs ? Math.Min(Math.Max(_backoffUs, InitialBackoffUs) * 2, MaxBackoffUs) : InitialBackoffUs;
-        long until = nowUs + _backoffUs;
+        Hold(bitrate, nowUs, _backoffUs);
+    }
+
+    private void Hold(long bitrate, long nowUs, long backoffUs)
+    {
+        long until = nowUs + backoffUs;
         _untilUs = Math.Max(_untilUs, until);
         // The same step again (rates wander a little) renews its slot; else a free or ended
         // slot, else the one that ends first.

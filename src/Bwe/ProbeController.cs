@@ -33,6 +33,10 @@ internal sealed class ProbeController
     public const int MinPackets = 5;
     public const long MinDurationUs = 15_000;
     public const int MaxClusterBytes = 64_000;
+    /// <summary>A cluster carries at least this much whatever its rate: a few hundred bytes at a
+    /// low rate (648 at 346 kbit/s) read a third of an idle link, the receiver's own timing
+    /// jitter spreading so few packets (Chromium on a loaded machine).</summary>
+    public const int MinClusterBytes = 2_000;
     private const double DesiredMargin = 1.1;
     private const double DesiredOvershoot = 1.2;
     private const double SuccessRatio = 0.7;
@@ -163,7 +167,7 @@ internal sealed class ProbeController
     {
         if (targetBps <= 0 || _queueCount == QueueSize)
             return;
-        int minBytes = (int)Math.Min(targetBps * MinDurationUs / 8_000_000, MaxClusterBytes);
+        int minBytes = (int)Math.Clamp(targetBps * MinDurationUs / 8_000_000, MinClusterBytes, MaxClusterBytes);
         var cluster = new ProbeCluster(_nextId, targetBps, MinPackets, minBytes);
         _nextId = (_nextId + 1) & 0x7FFFFFFF;
         _queue[(_queueHead + _queueCount) % QueueSize] = cluster;

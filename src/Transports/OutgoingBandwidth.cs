@@ -46,6 +46,14 @@ internal sealed class OutgoingBandwidth : IDisposable
     /// <see cref="ReallocateOnChange"/> or a consumer changed.</summary>
     public const long AllocationIntervalUs = 1_000_000;
     public const double ReallocateOnChange = 0.05;
+    /// <summary>A pending climb is refused when the estimate falls this much while it is tried.</summary>
+    public const double RefusedDrop = 0.10;
+    /// <summary>After a refused climb the consumer's step is kept while the estimate covers this much of it.</summary>
+    public const double RefusalHoldCover = 0.75;
+    /// <summary>Ramp padding stops by itself this long after the allocation that asked for it.</summary>
+    public const long RampHoldUs = 2 * AllocationIntervalUs;
+    /// <summary>Ramp padding packets carry about this much of the ramp's rate each.</summary>
+    private const long RampPacketUs = 20_000;
     private const int MaxRungs = 32;
 
     private static ReadOnlySpan<byte> ProbatorMid => "probator"u8;
@@ -70,6 +78,9 @@ internal sealed class OutgoingBandwidth : IDisposable
     private ushort _probeSeq;
     private uint _probeTimestamp;
     private int _sendingProbeCluster = -1;
+    private long _rampBps;
+    private long _rampUntilUs;
+    private long _rampNextUs;
     private long _lastAllocationUs = long.MinValue;
     private long _allocatedAtBps;
     private bool _allocationWanted = true;
@@ -171,6 +182,8 @@ internal sealed class OutgoingBandwidth : IDisposable
             SendProbes(nowUs);
             if (_pacer.IsActive)
                 deadline = Math.Min(deadline, _pacer.NextDeadlineUs);
+            else if (SendRamp(nowUs))
+                deadline = Math.Min(deadline, _rampNextUs);
         }
         long waitUs = Math.Clamp(deadline - nowUs, 1000, 100_000);
         _timer.Start((waitUs + 999) / 1000);
@@ -222,18 +235,38 @@ internal sealed class OutgoingBandwidth : IDisposable
                 _guards.RemoveAt(i);
         }
         _allocator.Allocate(Math.Max(0, available - fixedRate));
+        long ramp = 0;
         for (int i = 0; i < _participants.Count; i++)
         {
             Consumer c = _participants[i];
-            if (!_allocator.TryGetChosen(i, out LayerRung rung))
+            int chosen = _allocator.Chosen(i);
+            int current = _currentRungs[i];
+            ClimbGuard? pending = GuardOf(c, create: false);
+            if (pending is { ClimbPending: true } && chosen <= current && available < pending.PendingFromAvailable * (1 - RefusedDrop))
+            {
+                // The link refused the step being tried: that step backs off, and the fall the
+                // trial's own padding caused does not cost the step the consumer is on.
+                pending.RefuseClimb(nowUs);
+                chosen = current;
+            }
+            else if (pending != null && chosen < current && current >= 0 && pending.HoldsCurrent(nowUs)
+                && available >= RefusalHoldCover * _currentBitrates[i])
+            {
+                chosen = current;
+            }
+            if (chosen < 0)
             {
                 c.SetBitrateCap(VideoLayers.None);
                 continue;
             }
-            int chosen = _allocator.Chosen(i);
-            int current = _currentRungs[i];
-            if (chosen > current && current >= 0 && !GuardOf(c, create: true)!.ConfirmClimb(nowUs, AllocationIntervalUs))
-                continue; // keeps its cap until the headroom has lasted
+            LayerRung rung = _allocator.RungOf(i, chosen);
+            if (chosen > current && current >= 0 && !GuardOf(c, create: true)!.ConfirmClimb(nowUs, AllocationIntervalUs, rung.Bitrate, available))
+            {
+                // Keeps its cap until the headroom has lasted; meanwhile the link is tried at
+                // the rate the step needs, with padding.
+                ramp += Math.Max(0, (long)(rung.Bitrate * BitrateAllocator.UpHeadroom) - _currentBitrates[i]);
+                continue;
+            }
             // Lost a spatial layer: that whole layer waits, its base step included.
             long failed = _currentBitrates[i];
             if (current >= 0 && rung.Spatial < c.CurrentLayers.Spatial)
@@ -247,10 +280,11 @@ internal sealed class OutgoingBandwidth : IDisposable
             bool top = chosen == _ladderLengths[i] - 1;
             c.SetBitrateCap(new VideoLayers(rung.Spatial, top ? short.MaxValue : rung.Temporal));
         }
+        SetRamp(ramp, nowUs);
         _bwe.SetDesiredBitrate(desired, nowUs);
         BweTrace trace = _bwe.Trace;
         _host.EmitBweTrace(Type, trace);
-        _host.Ctx.Logger.Debug(LogTags.Bwe, $"allocated {available} bps: delay {_bwe.DelayState} {_bwe.DelayBasedBitrate}, loss {_bwe.LastLoss:F3} bound {_bwe.LossBasedBound}, acked {_bwe.AcknowledgedBitrate}, sent {_bwe.SendBitrate}, alr {_bwe.InAlr}, probing suspended {_bwe.ProbingSuspended}");
+        _host.Ctx.Logger.Debug(LogTags.Bwe, $"allocated {available} bps: delay {_bwe.DelayState} {_bwe.DelayBasedBitrate}, loss {_bwe.LastLoss:F3} bound {_bwe.LossBasedBound}, acked {_bwe.AcknowledgedBitrate}, sent {_bwe.SendBitrate}, alr {_bwe.InAlr}, ramp {_rampBps}, probing suspended {_bwe.ProbingSuspended}");
     }
 
     private ClimbGuard? GuardOf(Consumer c, bool create)
@@ -327,10 +361,39 @@ internal sealed class OutgoingBandwidth : IDisposable
             return;
         // Everything due now (the timer has millisecond resolution; the pacer spaces the rest).
         for (int guard = 0; guard < 64 && _pacer.TryNext(nowUs, out int bytes); guard++)
-            SendProbePacket(bytes, nowUs);
+            SendProbePacket(bytes, nowUs, _pacer.ClusterId);
     }
 
-    private void SendProbePacket(int paddingBytes, long nowUs)
+    // ---- ramp: padding up to the rate of steps waiting to be climbed ----
+
+    private void SetRamp(long bps, long nowUs)
+    {
+        if (Type != OutgoingBweType.TransportCc)
+            bps = 0;
+        if (bps > 0 && _rampBps == 0)
+            _rampNextUs = nowUs;
+        _rampBps = bps;
+        _rampUntilUs = nowUs + RampHoldUs;
+    }
+
+    /// <summary>Sends the ramp padding due now; false when no ramp runs.</summary>
+    private bool SendRamp(long nowUs)
+    {
+        if (_rampBps <= 0 || nowUs >= _rampUntilUs)
+            return false;
+        // A late timer does not turn into a burst: what was missed is not caught up.
+        if (_rampNextUs < nowUs - RampPacketUs)
+            _rampNextUs = nowUs;
+        int size = (int)Math.Clamp(_rampBps * RampPacketUs / 8_000_000, ProbePacer.MinPacketSize, ProbePacer.MaxPacketSize);
+        for (int guard = 0; guard < 16 && _rampNextUs <= nowUs; guard++)
+        {
+            SendProbePacket(size, nowUs, -1);
+            _rampNextUs += size * 8_000_000L / _rampBps;
+        }
+        return true;
+    }
+
+    private void SendProbePacket(int paddingBytes, long nowUs, int clusterId)
     {
         int payload = Math.Clamp(paddingBytes - _probeHeaderLength, 0, _probe.Length - _probeHeaderLength - Srtp.SrtpSession.MaxTrailerLength - 64);
         if (!_probePacket.TryParse(_probe, _probeHeaderLength + payload))
@@ -340,7 +403,7 @@ internal sealed class OutgoingBandwidth : IDisposable
         // 90 kHz clock, advanced by wall time so a receiver's jitter stats stay sane.
         uint ts = _probeTimestamp + (uint)(nowUs * 9 / 100);
         var rewrite = new RtpRewrite("", ProbationSsrc, _probeSeq, ts, ProbationPayloadType, ProbatorMid);
-        _sendingProbeCluster = _pacer.ClusterId;
+        _sendingProbeCluster = clusterId;
         try
         {
             _host.SendProbation(_probePacket, rewrite);

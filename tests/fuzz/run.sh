@@ -76,6 +76,7 @@ for t in "${targets[@]}"; do
   input=(-i "$HERE/seeds/$t")
   mode="${MSW_FUZZ_MODE:-in-process}"
   deaths=0
+  starts=0
   while :; do
     left=$((end - SECONDS))
     ((left > 0)) || break
@@ -84,6 +85,14 @@ for t in "${targets[@]}"; do
     # -t: a slow first input (JIT) must not count as a hang; -m none: the CLR reserves a lot.
     MSW_FUZZ_MODE="$mode" nice -n "${FUZZ_NICE:-0}" afl-fuzz "${input[@]}" -o "$dir" "${limits[@]}" -t 10000 -m none \
       -- dotnet "$OUT/Mediasoup.Worker.Fuzz.dll" "$t" >>"$dir.log" 2>&1 || true
+    # Once in a while on a loaded machine (CI, srtp) the first dry run sees an empty coverage
+    # map and afl-fuzz gives up before fuzzing at all: start that target again (twice at most).
+    if tail -c 4000 "$dir.log" | grep -q 'No instrumentation detected' && ((starts < 2)); then
+      starts=$((starts + 1))
+      log "$t: afl-fuzz saw no coverage on its dry run; starting it again"
+      rm -rf "$dir"
+      continue
+    fi
     tail -c 4000 "$dir.log" | grep -q 'Unable to communicate with fork server' || break
     # The in-process server died (stack overflow): what it was running is a crash.
     deaths=$((deaths + 1))

@@ -73,4 +73,26 @@ public class ClimbGuardTests
         Assert.False(g.IsIdle(t + S + 121 * S));
         Assert.True(g.IsIdle(t + S + 241 * S));
     }
+
+    [Fact]
+    public void ARefusedClimb_HoldsItsStepBack_WithoutDoubling()
+    {
+        var g = new ClimbGuard();
+        // Asked for a 500 k step on an estimate of 900 k; the estimate fell while it was tried.
+        Assert.False(g.ConfirmClimb(10 * S, Interval, 500_000, 900_000));
+        Assert.True(g.ClimbPending);
+        Assert.Equal(900_000, g.PendingFromAvailable);
+        Assert.False(g.HoldsCurrent(10 * S));
+        g.RefuseClimb(10 * S + S / 2);
+        Assert.False(g.ClimbPending);
+        Assert.True(g.HoldsCurrent(11 * S));   // the step it is on is kept a moment...
+        Assert.False(g.HoldsCurrent(12 * S));  // ...1.5 s
+        Assert.Equal(0, g.PendingFromAvailable);
+        Assert.Equal(450_000, g.Ceiling(900_000, 11 * S));                       // held back...
+        Assert.Equal(long.MaxValue, g.Ceiling(900_000, 10 * S + S / 2 + 20 * S)); // ...for the first backoff only
+        // Refusing when nothing is pending does nothing.
+        var idle = new ClimbGuard();
+        idle.RefuseClimb(S);
+        Assert.Equal(long.MaxValue, idle.Ceiling(900_000, 2 * S));
+    }
 }
