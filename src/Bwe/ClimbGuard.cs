@@ -6,7 +6,7 @@ namespace Mediasoup.Bwe;
 /// One adaptive consumer's memory of what the link refused it, sans IO (times in µs). A step
 /// up is taken only when the allocation asked for it through <see cref="ConfirmUs"/> of
 /// consecutive allocations (an estimate that spikes for a moment moves nothing). A step the
-/// link pushed it down from stays out of reach for a backoff (20 s, doubling up to 120 s when a
+/// link pushed it down from stays out of reach for a backoff (10 s, doubling up to 120 s when a
 /// regained step is lost again within 6 s) unless the estimate reaches
 /// <see cref="ClearFactor"/> times its cost; the last few lost steps are kept, so being pushed
 /// down twice in a row (spatial 2 to 1, then 1 to 0) holds both.
@@ -15,13 +15,16 @@ namespace Mediasoup.Bwe;
 /// so the link is tried at the rate the step would need before any layer changes (a probe
 /// through a shaper's burst allowance can read twice the link). A climb the link refuses
 /// meanwhile (<see cref="RefuseClimb"/>: the estimate fell under the padding) backs that step
-/// off like a lost one, with no layer change seen by the receiver.
+/// off for a shorter while, with no layer change seen by the receiver.
 /// </para>
 /// </summary>
 internal sealed class ClimbGuard
 {
     public const long ConfirmUs = 700_000;
-    public const long InitialBackoffUs = 20_000_000;
+    public const long InitialBackoffUs = 10_000_000;
+    /// <summary>A refused climb was never seen by the receiver (no layer changed): it is tried
+    /// again sooner than a lost step.</summary>
+    public const long RefusalBackoffUs = 5_000_000;
     public const long MaxBackoffUs = 120_000_000;
     public const long QuickFailureUs = 6_000_000;
     /// <summary>Probes through a shaper with a burst allowance read up to twice the link.</summary>
@@ -84,7 +87,7 @@ internal sealed class ClimbGuard
     public long PendingFromAvailable => ClimbPending ? _pendingFromAvailable : 0;
 
     /// <summary>The link refused the pending climb (the estimate fell while it was being tried):
-    /// the step backs off as a lost one does (the first backoff: it was never granted).</summary>
+    /// the step backs off for <see cref="RefusalBackoffUs"/>.</summary>
     public void RefuseClimb(long nowUs)
     {
         if (!ClimbPending)
@@ -92,7 +95,7 @@ internal sealed class ClimbGuard
         _climbSinceUs = long.MinValue;
         _holdUntilUs = nowUs + RefusalHoldUs;
         if (_pendingBitrate > 0)
-            Hold(_pendingBitrate, nowUs, InitialBackoffUs);
+            Hold(_pendingBitrate, nowUs, RefusalBackoffUs);
     }
 
     public void OnGranted(long nowUs) => _grantedAtUs = nowUs;

@@ -33,9 +33,9 @@ public class ClimbGuardTests
         g.OnLost(500_000, 1 * S);
         Assert.Equal(450_000, g.Ceiling(800_000, 2 * S));        // 1.6 × its cost: still out
         Assert.Equal(long.MaxValue, g.Ceiling(1_250_000, 2 * S)); // 2.5 ×: cleared
-        Assert.Equal(450_000, g.Ceiling(800_000, 20 * S));
-        Assert.Equal(long.MaxValue, g.Ceiling(800_000, 21 * S)); // 20 s later
-        Assert.True(g.BackoffsOver(21 * S));
+        Assert.Equal(450_000, g.Ceiling(800_000, 10 * S));
+        Assert.Equal(long.MaxValue, g.Ceiling(800_000, 11 * S)); // 10 s later
+        Assert.True(g.BackoffsOver(11 * S));
     }
 
     [Fact]
@@ -54,14 +54,14 @@ public class ClimbGuardTests
     {
         var g = new ClimbGuard();
         long t = 0;
-        g.OnLost(500_000, t);                       // 20 s
-        t += 21 * S;
+        g.OnLost(500_000, t);                       // 10 s
+        t += 11 * S;
         Assert.Equal(long.MaxValue, g.Ceiling(600_000, t));
         g.OnGranted(t);
         t += 2 * S;
-        g.OnLost(500_000, t);                       // lost 2 s after regaining it: 40 s
-        Assert.Equal(450_000, g.Ceiling(600_000, t + 39 * S));
-        Assert.Equal(long.MaxValue, g.Ceiling(600_000, t + 41 * S));
+        g.OnLost(500_000, t);                       // lost 2 s after regaining it: 20 s
+        Assert.Equal(450_000, g.Ceiling(600_000, t + 19 * S));
+        Assert.Equal(long.MaxValue, g.Ceiling(600_000, t + 21 * S));
         for (int i = 0; i < 5; i++)
         {
             t += 200 * S;
@@ -89,7 +89,8 @@ public class ClimbGuardTests
         Assert.False(g.HoldsCurrent(12 * S));  // ...1.5 s
         Assert.Equal(0, g.PendingFromAvailable);
         Assert.Equal(450_000, g.Ceiling(900_000, 11 * S));                       // held back...
-        Assert.Equal(long.MaxValue, g.Ceiling(900_000, 10 * S + S / 2 + 20 * S)); // ...for the first backoff only
+        Assert.Equal(450_000, g.Ceiling(900_000, 15 * S));
+        Assert.Equal(long.MaxValue, g.Ceiling(900_000, 10 * S + S / 2 + 5 * S)); // ...for 5 s
         // Refusing when nothing is pending does nothing.
         var idle = new ClimbGuard();
         idle.RefuseClimb(S);
