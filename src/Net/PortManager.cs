@@ -14,6 +14,16 @@ namespace Mediasoup.Net;
 /// </summary>
 public sealed unsafe class PortManager
 {
+    /// <summary>
+    /// Send buffer of TCP listeners when the listen info sets none; accepted ICE-TCP connections
+    /// inherit it. Left to autotuning, the kernel takes up to 4 MB from a connection slower
+    /// than what it is sent (seen: 528 kB queued at 400 kbit/s, 10 s of delay, and Chromium
+    /// dropped the connection), where the worker can neither see nor drop it. Bounded, the
+    /// backlog stays in the connection's own queue, which drops media frames
+    /// (<see cref="TcpConnection.MaxPendingMedia"/>) and which bandwidth estimation sees.
+    /// </summary>
+    public const int DefaultTcpSendBuffer = 64 * 1024;
+
     internal readonly record struct RangeKey(ListenProtocol Protocol, IpEndpoint Address, ushort Min, ushort Max);
 
     private sealed class PortRange(int size)
@@ -163,6 +173,8 @@ public sealed unsafe class PortManager
             Sockets.SetIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1);
         if (options.SendBufferSize != 0)
             Sockets.SetIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, (int)Math.Min(options.SendBufferSize, int.MaxValue));
+        else if (protocol == ListenProtocol.Tcp)
+            Sockets.SetIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, DefaultTcpSendBuffer);
         if (options.RecvBufferSize != 0)
             Sockets.SetIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, (int)Math.Min(options.RecvBufferSize, int.MaxValue));
 

@@ -60,7 +60,19 @@ public sealed unsafe class TcpConnection : IIoHandler, IDisposable
     /// <summary>Media frames are dropped, not queued, once this much output waits: a peer
     /// whose link is slower than what it is sent loses packets (which bandwidth estimation
     /// sees and answers) instead of its connection.</summary>
-    public const int MaxPendingMedia = 256 * 1024;
+    public const int MaxPendingMedia = 64 * 1024;
+
+    /// <summary>The kernel's send buffer of this connection (bytes, as the kernel reports it).</summary>
+    public int SendBufferSize
+    {
+        get
+        {
+            int value = 0;
+            int len = sizeof(int);
+            Sockets.GetSockOpt(_fd, Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, &value, &len);
+            return value;
+        }
+    }
 
     /// <summary>Media frames dropped because too much output was waiting.</summary>
     public ulong MediaFramesDropped { get; private set; }

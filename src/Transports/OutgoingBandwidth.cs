@@ -21,9 +21,6 @@ internal interface IOutgoingBandwidthHost
 {
     Worker.WorkerContext Ctx { get; }
     bool IsConnected { get; }
-    /// <summary>Whether packets leave over a stream (ICE-TCP): a queue there hides loss and
-    /// holds STUN back, so no padding is sent to try a climb.</summary>
-    bool SendsOverStream { get; }
     Dictionary<string, Consumer>.ValueCollection SendingConsumers { get; }
     /// <summary>Sends a probation packet (SSRC 1234, MID "probator") like any RTP packet.</summary>
     void SendProbation(RtpPacket packet, in RtpRewrite rewrite);
@@ -371,7 +368,7 @@ internal sealed class OutgoingBandwidth : IDisposable
 
     private void SetRamp(long bps, long nowUs)
     {
-        if (Type != OutgoingBweType.TransportCc || _host.SendsOverStream)
+        if (Type != OutgoingBweType.TransportCc)
             bps = 0;
         if (bps > 0 && _rampBps == 0)
             _rampNextUs = nowUs;

@@ -14,11 +14,6 @@ internal abstract partial class Transport : IOutgoingBandwidthHost
 
     Worker.WorkerContext IOutgoingBandwidthHost.Ctx => Ctx;
 
-    bool IOutgoingBandwidthHost.SendsOverStream => SendsOverStream;
-
-    /// <summary>Whether the transport's packets leave over a stream (ICE-TCP) now.</summary>
-    protected virtual bool SendsOverStream => false;
-
     Dictionary<string, Consumer>.ValueCollection IOutgoingBandwidthHost.SendingConsumers => _consumers.Values;
 
     /// <summary>What the estimator allows now; null without send-side estimation.</summary>

@@ -250,8 +250,6 @@ internal sealed class WebRtcTransport : Transport, IUdpSocketListener, ITcpServe
         }
     }
 
-    protected override bool SendsOverStream => _selectedTcp != null;
-
     public void OnIceSelectedTupleChanged(in IceTuple tuple)
     {
         _selectedSocket = null;

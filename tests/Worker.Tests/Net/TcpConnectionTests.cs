@@ -38,6 +38,9 @@ public sealed class TcpConnectionTests
         for (int i = 0; i < 100 && accept.Connection == null; i++)
             loop.RunOnce(10);
         TcpConnection c = Assert.IsType<TcpConnection>(accept.Connection);
+        // Without a configured size the kernel's buffer is bounded (it reports twice what was set),
+        // not left to autotuning that would take megabytes the worker cannot drop from.
+        Assert.InRange(c.SendBufferSize, 1, 2 * PortManager.DefaultTcpSendBuffer);
 
         // Media frames numbered 0, 1, 2 ... until some are dropped; then one control frame.
         byte[] frame = new byte[1000];
