@@ -57,6 +57,8 @@ if ((${#targets[@]} == 0)); then
   mapfile -t targets < <(dotnet "$OUT/Mediasoup.Worker.Fuzz.dll" --list)
 fi
 
+# The fork server is a .NET process: on a loaded machine it may need more than AFL's default to start.
+export AFL_FORKSRV_INIT_TMOUT="${AFL_FORKSRV_INIT_TMOUT:-60000}"
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 \
   AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_CRASH_README=1 AFL_QUIET=1
 mkdir -p "$FINDINGS"
@@ -85,9 +87,11 @@ for t in "${targets[@]}"; do
     # -t: a slow first input (JIT) must not count as a hang; -m none: the CLR reserves a lot.
     MSW_FUZZ_MODE="$mode" nice -n "${FUZZ_NICE:-0}" afl-fuzz "${input[@]}" -o "$dir" "${limits[@]}" -t 10000 -m none \
       -- dotnet "$OUT/Mediasoup.Worker.Fuzz.dll" "$t" >>"$dir.log" 2>&1 || true
-    # Once in a while on a loaded machine (CI, srtp) the first dry run sees an empty coverage
-    # map and afl-fuzz gives up before fuzzing at all: start that target again (twice at most).
-    if tail -c 4000 "$dir.log" | grep -q 'No instrumentation detected' && ((starts < 2)); then
+    # Once in a while on a loaded machine the first dry run sees an empty coverage map (CI,
+    # srtp), or the .NET fork server takes too long to come up, and afl-fuzz gives up before
+    # fuzzing at all: start that target again (twice at most).
+    if tail -c 4000 "$dir.log" | grep -q -e 'No instrumentation detected' -e 'Timeout while initializing fork server' \
+      && ((starts < 2)); then
       starts=$((starts + 1))
       log "$t: afl-fuzz saw no coverage on its dry run; starting it again"
       rm -rf "$dir"
