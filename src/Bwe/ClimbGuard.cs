@@ -24,7 +24,7 @@ internal sealed class ClimbGuard
     public const long InitialBackoffUs = 10_000_000;
     /// <summary>A refused climb was never seen by the receiver (no layer changed): it is tried
     /// again sooner than a lost step.</summary>
-    public const long RefusalBackoffUs = 5_000_000;
+    public const long RefusalBackoffUs = 2_000_000;
     public const long MaxBackoffUs = 120_000_000;
     public const long QuickFailureUs = 6_000_000;
     /// <summary>Probes through a shaper with a burst allowance read up to twice the link.</summary>

@@ -89,8 +89,8 @@ public class ClimbGuardTests
         Assert.False(g.HoldsCurrent(12 * S));  // ...1.5 s
         Assert.Equal(0, g.PendingFromAvailable);
         Assert.Equal(450_000, g.Ceiling(900_000, 11 * S));                       // held back...
-        Assert.Equal(450_000, g.Ceiling(900_000, 15 * S));
-        Assert.Equal(long.MaxValue, g.Ceiling(900_000, 10 * S + S / 2 + 5 * S)); // ...for 5 s
+        Assert.Equal(450_000, g.Ceiling(900_000, 12 * S));
+        Assert.Equal(long.MaxValue, g.Ceiling(900_000, 10 * S + S / 2 + 2 * S)); // ...for 2 s
         // Refusing when nothing is pending does nothing.
         var idle = new ClimbGuard();
         idle.RefuseClimb(S);
