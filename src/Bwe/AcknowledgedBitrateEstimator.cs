@@ -8,11 +8,16 @@ namespace Mediasoup.Bwe;
 /// one, else from its own first arrival, that packet's bytes excluded), summed over the latest
 /// feedbacks covering at least <see cref="WindowUs"/>. A lost feedback leaves a gap that counts
 /// neither bytes nor time, so feedback loss does not read as a lower rate.
+/// <see cref="RecentBitrateBps"/> is the same over the latest <see cref="RecentWindowUs"/>: what
+/// the link carries now, for a decrease on over-use (a half-second window that is half from
+/// before a trial or a drop reads a rate the link never had at that moment).
 /// </summary>
 internal sealed class AcknowledgedBitrateEstimator
 {
     public const long WindowUs = 500_000;
     public const long MinSpanUs = 150_000;
+    public const long RecentWindowUs = 250_000;
+    public const long RecentMinSpanUs = 100_000;
     private const int Slots = 64;
 
     private readonly long[] _bytes = new long[Slots];
@@ -24,6 +29,9 @@ internal sealed class AcknowledgedBitrateEstimator
 
     /// <summary>Acknowledged bitrate (bit/s), 0 while unknown.</summary>
     public long BitrateBps { get; private set; }
+
+    /// <summary>Acknowledged bitrate over the latest <see cref="RecentWindowUs"/> (bit/s), 0 while unknown.</summary>
+    public long RecentBitrateBps { get; private set; }
 
     public long Update(ReadOnlySpan<PacketResult> results)
     {
@@ -74,15 +82,21 @@ internal sealed class AcknowledgedBitrateEstimator
         if (_count < Slots)
             _count++;
 
+        BitrateBps = Sum(WindowUs, MinSpanUs, BitrateBps);
+        RecentBitrateBps = Sum(RecentWindowUs, RecentMinSpanUs, RecentBitrateBps);
+        return BitrateBps;
+    }
+
+    // The rate over the latest feedbacks covering at least windowUs; the old value until they span minSpanUs.
+    private long Sum(long windowUs, long minSpanUs, long old)
+    {
         long sumBytes = 0, sumSpan = 0;
-        for (int i = 1; i <= _count && sumSpan < WindowUs; i++)
+        for (int i = 1; i <= _count && sumSpan < windowUs; i++)
         {
             int k = (_next - i + Slots) % Slots;
             sumBytes += _bytes[k];
             sumSpan += _spanUs[k];
         }
-        if (sumSpan >= MinSpanUs)
-            BitrateBps = sumBytes * 8_000_000 / sumSpan;
-        return BitrateBps;
+        return sumSpan >= minSpanUs ? sumBytes * 8_000_000 / sumSpan : old;
     }
 }

@@ -4,7 +4,7 @@ namespace Mediasoup.Bwe;
 
 /// <summary>
 /// The delay-based rate controller (draft-ietf-rmcat-gcc-02 §5.5): on over-use the estimate
-/// drops to <see cref="Beta"/> × the acknowledged rate; on normal use it grows, multiplicatively
+/// drops to <see cref="Beta"/> × the rate acknowledged lately; on normal use it grows, multiplicatively
 /// (8 %/s) while the link capacity is unknown or far, additively (about one packet per response
 /// time) near it; under-use holds it while queues drain.
 /// <para>
@@ -53,6 +53,10 @@ internal sealed class AimdRateControl
 
     public LinkCapacityEstimator Link => _link;
 
+    /// <summary>When the link last carried clearly more than its capacity estimate (which it then
+    /// forgets), or a very old time: a limit was lifted, worth a probe.</summary>
+    public long LinkGrewUs { get; private set; } = long.MinValue / 2;
+
     /// <summary>Time of the last decrease (µs), or a very old time.</summary>
     public long LastDecreaseUs => _lastDecreaseUs;
 
@@ -70,17 +74,22 @@ internal sealed class AimdRateControl
         _lastUpdateUs = nowUs;
     }
 
-    public long Update(BandwidthUsage usage, long ackedBps, long sentBps, bool appLimited, long nowUs)
+    /// <param name="recentAckedBps">The acknowledged rate over the last quarter second or so
+    /// (0: unknown): a decrease on a full link takes <see cref="Beta"/> of what it carries now.</param>
+    public long Update(BandwidthUsage usage, long ackedBps, long sentBps, bool appLimited, long nowUs, long recentAckedBps = 0)
     {
         long elapsedUs = _lastUpdateUs < 0 ? 0 : Math.Clamp(nowUs - _lastUpdateUs, 0, 1_000_000);
         _lastUpdateUs = nowUs;
         if (ackedBps > 0 && ackedBps > _link.UpperBound)
+        {
             _link.Reset();
+            LinkGrewUs = nowUs;
+        }
 
         switch (usage)
         {
             case BandwidthUsage.Overusing:
-                Decrease(ackedBps, sentBps, appLimited, nowUs);
+                Decrease(ackedBps, recentAckedBps, sentBps, appLimited, nowUs);
                 break;
             case BandwidthUsage.Underusing:
                 _state = RateState.Hold;
@@ -95,7 +104,7 @@ internal sealed class AimdRateControl
         return EstimateBps;
     }
 
-    private void Decrease(long ackedBps, long sentBps, bool senderLimited, long nowUs)
+    private void Decrease(long ackedBps, long recentAckedBps, long sentBps, bool senderLimited, long nowUs)
     {
         long current = EstimateBps;
         bool appLimited = senderLimited && ackedBps > 0 && sentBps > 0 && ackedBps >= DeliveredRatio * sentBps;
@@ -116,10 +125,14 @@ internal sealed class AimdRateControl
             // rate read over a window the feedback hardly covered (a queue flushing at once, its
             // feedback bunched) once read 26 kbit/s on a link just lifted from 400 kbit/s and
             // took a 216 kbit/s estimate to 22 kbit/s in one step (Chromium behind htb).
+            // What the full link carries now: the half-second window still holds the rate from
+            // before a climb's trial padding (or before a drop), which read 570 kbit/s on an
+            // 800 kbit/s link a trial had just filled (Chromium behind htb).
             if (nowUs - _lastDecreaseUs < Math.Clamp(RttUs, 10_000, 200_000))
                 return;
-            target = Math.Max(Beta * ackedBps, MaxDecreaseFactor * current);
-            _link.OnOveruse(ackedBps);
+            long carried = recentAckedBps > 0 ? recentAckedBps : ackedBps;
+            target = Math.Max(Beta * carried, MaxDecreaseFactor * current);
+            _link.OnOveruse(carried);
         }
         if (target < current)
         {

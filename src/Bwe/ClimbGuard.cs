@@ -15,7 +15,8 @@ namespace Mediasoup.Bwe;
 /// so the link is tried at the rate the step would need before any layer changes (a probe
 /// through a shaper's burst allowance can read twice the link). A climb the link refuses
 /// meanwhile (<see cref="RefuseClimb"/>: the estimate fell under the padding) backs that step
-/// off for a shorter while, with no layer change seen by the receiver.
+/// off for a shorter while (2 s, doubling up to 16 s while the same step is refused again), with
+/// no layer change seen by the receiver.
 /// </para>
 /// </summary>
 internal sealed class ClimbGuard
@@ -25,6 +26,9 @@ internal sealed class ClimbGuard
     /// <summary>A refused climb was never seen by the receiver (no layer changed): it is tried
     /// again sooner than a lost step.</summary>
     public const long RefusalBackoffUs = 2_000_000;
+    /// <summary>The same step refused again doubles its wait, up to this: a link that refuses it
+    /// every time is not disturbed by a trial every few seconds.</summary>
+    public const long MaxRefusalBackoffUs = 16_000_000;
     public const long MaxBackoffUs = 120_000_000;
     public const long QuickFailureUs = 6_000_000;
     /// <summary>Probes through a shaper with a burst allowance read up to twice the link.</summary>
@@ -41,6 +45,9 @@ internal sealed class ClimbGuard
     private long _holdUntilUs = long.MinValue;
     private long _lastAskUs;
     private long _untilUs;
+    private long _refusedBitrate;
+    private long _refusalBackoffUs;
+    private long _refusedAtUs = long.MinValue / 2;
 
     /// <summary>Nothing pending and every backoff long over: the guard may be dropped.</summary>
     public bool IsIdle(long nowUs) => _climbSinceUs == long.MinValue && nowUs >= _untilUs + MaxBackoffUs;
@@ -94,11 +101,21 @@ internal sealed class ClimbGuard
             return;
         _climbSinceUs = long.MinValue;
         _holdUntilUs = nowUs + RefusalHoldUs;
-        if (_pendingBitrate > 0)
-            Hold(_pendingBitrate, nowUs, RefusalBackoffUs);
+        if (_pendingBitrate <= 0)
+            return;
+        bool again = _refusedBitrate > 0 && Math.Abs(_refusedBitrate - _pendingBitrate) <= _refusedBitrate / 10
+            && nowUs - _refusedAtUs < 2 * MaxRefusalBackoffUs;
+        _refusalBackoffUs = again ? Math.Min(_refusalBackoffUs * 2, MaxRefusalBackoffUs) : RefusalBackoffUs;
+        _refusedBitrate = _pendingBitrate;
+        _refusedAtUs = nowUs;
+        Hold(_pendingBitrate, nowUs, _refusalBackoffUs);
     }
 
-    public void OnGranted(long nowUs) => _grantedAtUs = nowUs;
+    public void OnGranted(long nowUs)
+    {
+        _grantedAtUs = nowUs;
+        _refusedBitrate = 0;
+    }
 
     /// <summary>The link pushed the consumer down from a step costing <paramref name="bitrate"/>.</summary>
     public void OnLost(long bitrate, long nowUs)

@@ -35,7 +35,7 @@ internal sealed class DelayBasedBwe
     }
 
     /// <summary>After all packets of a feedback: runs the rate controller on the detector's state.</summary>
-    public long Update(long ackedBps, long sentBps, bool appLimited, long nowUs) => _rate.Update(_trendline.State, ackedBps, sentBps, appLimited, nowUs);
+    public long Update(long ackedBps, long sentBps, bool appLimited, long nowUs, long recentAckedBps = 0) => _rate.Update(_trendline.State, ackedBps, sentBps, appLimited, nowUs, recentAckedBps);
 
     /// <summary>A probe measured more than the estimate: take it (and let the link estimate learn it).</summary>
     public void OnProbeResult(long probeBps, long nowUs)

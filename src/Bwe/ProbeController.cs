@@ -9,7 +9,8 @@ namespace Mediasoup.Bwe;
 /// <item>while the (effective) desired rate is above the estimate and the link is neither
 /// over-used nor lossy: a cluster at min(2 × estimate, 1.2 × desired); a result of at least
 /// 70 % of its target allows the next one at once (exponential steps), a weaker one backs off
-/// (1 s doubling up to <see cref="MaxIntervalUs"/>); a rise of the desired rate retries at once;
+/// (1 s doubling up to <see cref="MaxIntervalUs"/>); a rise of the desired rate, or the link
+/// carrying more than its known capacity (<see cref="OnLinkGrew"/>), retries at once;
 /// none within <see cref="AfterDecreaseUs"/> of a delay-based decrease.
 /// This also covers the application-limited case where the next layer does not fit: the
 /// estimate cannot grow from the traffic then, only from probes.</item>
@@ -105,6 +106,14 @@ internal sealed class ProbeController
         {
             Backoff(nowUs);
         }
+    }
+
+    /// <summary>The link just carried more than its known capacity (a limit lifted): the next
+    /// probe, if one is wanted, goes without waiting out a backoff.</summary>
+    public void OnLinkGrew()
+    {
+        _intervalUs = MinIntervalUs;
+        _lastProbeUs = long.MinValue / 2;
     }
 
     /// <param name="registered">Called for every cluster created, so the bitrate estimator knows it.</param>

@@ -164,7 +164,10 @@ internal sealed class SendSideBwe
 
         long sentBps = _sent.Update();
         bool appLimited = _alr.InAlr || sentBps < AppLimitedRatio * AvailableBitrate;
-        _delay.Update(ackedBps, sentBps, appLimited, nowUs);
+        long grewUs = _delay.Rate.LinkGrewUs;
+        _delay.Update(ackedBps, sentBps, appLimited, nowUs, _acked.RecentBitrateBps);
+        if (_delay.Rate.LinkGrewUs != grewUs)
+            _probes.OnLinkGrew();
         if (bestProbeBps > 0)
         {
             if (_delay.State != BandwidthUsage.Overusing)

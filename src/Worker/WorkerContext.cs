@@ -11,9 +11,11 @@ namespace Mediasoup.Worker;
 /// <summary>
 /// Everything one worker's objects share: its loop, channel, logger, handler registry,
 /// settings, certificate, ports and randomness. Passed down explicitly; nothing of a
-/// worker lives in statics, so several workers can run in one process.
+/// worker lives in statics, so several workers can run in one process. Disposing it frees
+/// what the worker's objects shared (socket buffers, OpenSSL contexts): a process that runs
+/// workers one after another (library mode) must get that memory back.
 /// </summary>
-internal sealed class WorkerContext
+internal sealed class WorkerContext : IDisposable
 {
     public WorkerContext(EventLoop loop, Channel.Channel channel, Logger logger, WorkerSettings settings,
         DtlsCertificate? certificate, Random random, bool uringSendRequests = false)
@@ -23,6 +25,7 @@ internal sealed class WorkerContext
         Logger = logger;
         Settings = settings;
         _certificate = certificate;
+        _ownsCertificate = certificate == null;
         Random = random;
         Ports = new PortManager(n => Random.Next(n));
         Net = new NetIo(loop, uringSendRequests);
@@ -75,7 +78,6 @@ internal sealed class WorkerContext
     /// <summary>The worker's DTLS context (SSL_CTX), made on first use: start-up stays fast.</summary>
     public Dtls.DtlsContext Dtls => _dtls ??= new Dtls.DtlsContext(Certificate, Logger);
 
-    public void DisposeDtls() => _dtls?.Dispose();
 
     private Crypto.HmacSha1? _stunHmac;
 
@@ -83,7 +85,6 @@ internal sealed class WorkerContext
     /// first use so workers without WebRTC transports do not pay for it at start.</summary>
     public Crypto.HmacSha1 StunHmac => _stunHmac ??= new Crypto.HmacSha1();
 
-    public void DisposeStunHmac() => _stunHmac?.Dispose();
 
     /// <summary>Wall clock (NTP epoch) minus the loop's monotonic clock, in µs: fixed at start so
     /// NTP timestamps in RTCP advance with the loop time.</summary>
@@ -95,12 +96,12 @@ internal sealed class WorkerContext
     public Logger Logger { get; }
     public WorkerSettings Settings { get; }
     private DtlsCertificate? _certificate;
+    private readonly bool _ownsCertificate;
 
     /// <summary>The worker's DTLS certificate: loaded at start when PEM files were given, else
     /// generated on first use (OpenSSL then stays unloaded in workers without WebRTC transports).</summary>
     public DtlsCertificate Certificate => _certificate ??= DtlsCertificate.Generate();
 
-    public void DisposeCertificate() => _certificate?.Dispose();
     public Random Random { get; }
 
     /// <summary>Which SRTP implementation this worker's transports use (MEDIASOUP_WORKER_SRTP).</summary>
@@ -108,4 +109,14 @@ internal sealed class WorkerContext
     public HandlerRegistry Registry { get; } = new();
     public PortManager Ports { get; }
     public NetIo Net { get; }
+
+    /// <summary>After the loop has ended. A certificate the caller passed in stays the caller's.</summary>
+    public void Dispose()
+    {
+        Net.Dispose();
+        _stunHmac?.Dispose();
+        _dtls?.Dispose();
+        if (_ownsCertificate)
+            _certificate?.Dispose();
+    }
 }

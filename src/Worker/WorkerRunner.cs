@@ -97,10 +97,8 @@ internal static class WorkerRunner
             loop.Run();
             if (!worker.IsClosed)
                 worker.Close();
-            ctx.Net.Dispose();
-            ctx.DisposeStunHmac();
-            ctx.DisposeDtls();
-            ctx.DisposeCertificate();
+            ctx.Dispose();
+            certificate?.Dispose();
         }
         return ExitOk;
     }

@@ -24,4 +24,26 @@ public class AimdRateControlTests
         aimd.Update(BandwidthUsage.Overusing, 400_000, 500_000, false, 2_000_000);
         Assert.Equal(340_000, aimd.EstimateBps);
     }
+
+    [Fact]
+    public void OverUse_OnAFullLink_TakesWhatItCarriesNow_NotTheHalfSecondAverage()
+    {
+        // A climb's trial padding filled an 800 k link for a quarter second after half a second
+        // at 400 k: the half-second window reads 570 k, the last quarter second 800 k.
+        var aimd = new AimdRateControl(600_000, 10_000, 0) { RttUs = 50_000 };
+        aimd.SetEstimate(968_000, 1_000_000);
+        aimd.Update(BandwidthUsage.Overusing, 570_000, 650_000, false, 1_000_000, recentAckedBps: 800_000);
+        Assert.Equal(680_000, aimd.EstimateBps);
+        Assert.Equal(800_000, aimd.Link.EstimateBps);
+        // Without a recent reading it falls back to the window.
+        var old = new AimdRateControl(600_000, 10_000, 0) { RttUs = 50_000 };
+        old.SetEstimate(968_000, 1_000_000);
+        old.Update(BandwidthUsage.Overusing, 570_000, 650_000, false, 1_000_000);
+        Assert.Equal(484_500, old.EstimateBps);
+        // A drop: the window still holds the old rate, the link now carries 600 k.
+        var drop = new AimdRateControl(600_000, 10_000, 0) { RttUs = 50_000 };
+        drop.SetEstimate(1_400_000, 1_000_000);
+        drop.Update(BandwidthUsage.Overusing, 1_000_000, 1_300_000, false, 1_000_000, recentAckedBps: 600_000);
+        Assert.Equal(700_000, drop.EstimateBps); // 0.85 × 600 k = 510 k, but at most half of 1.4 M at once
+    }
 }

@@ -75,7 +75,7 @@ public class ClimbGuardTests
     }
 
     [Fact]
-    public void ARefusedClimb_HoldsItsStepBack_WithoutDoubling()
+    public void ARefusedClimb_HoldsItsStepBack_ForTwoSeconds()
     {
         var g = new ClimbGuard();
         // Asked for a 500 k step on an estimate of 900 k; the estimate fell while it was tried.
@@ -95,5 +95,44 @@ public class ClimbGuardTests
         var idle = new ClimbGuard();
         idle.RefuseClimb(S);
         Assert.Equal(long.MaxValue, idle.Ceiling(900_000, 2 * S));
+    }
+
+    [Fact]
+    public void TheSameStepRefusedAgain_WaitsTwiceAsLong_UpTo16s_AndAGrantForgetsIt()
+    {
+        var g = new ClimbGuard();
+        long t = 0;
+        long expected = 2 * S;
+        foreach (long wait in new[] { 2 * S, 4 * S, 8 * S, 16 * S, 16 * S })
+        {
+            Assert.False(g.ConfirmClimb(t, Interval, 520_000, 1_000_000));
+            g.RefuseClimb(t + S / 2);
+            long refusedAt = t + S / 2;
+            Assert.Equal(468_000, g.Ceiling(1_000_000, refusedAt + wait - 1));
+            Assert.Equal(long.MaxValue, g.Ceiling(1_000_000, refusedAt + wait));
+            t = refusedAt + wait;
+        }
+        // Another step refused starts again at 2 s.
+        Assert.False(g.ConfirmClimb(t, Interval, 390_000, 1_000_000));
+        g.RefuseClimb(t + S / 2);
+        Assert.Equal(long.MaxValue, g.Ceiling(1_000_000, t + S / 2 + 2 * S));
+        // A granted climb forgets the refusals: the first step refused again waits 2 s.
+        t += 10 * S;
+        g.OnGranted(t);
+        Assert.False(g.ConfirmClimb(t + S, Interval, 520_000, 1_000_000));
+        g.RefuseClimb(t + 2 * S);
+        Assert.Equal(long.MaxValue, g.Ceiling(1_000_000, t + 4 * S));
+        // So does a long quiet spell (twice the longest wait).
+        t += 100 * S;
+        Assert.False(g.ConfirmClimb(t, Interval, 520_000, 1_000_000));
+        g.RefuseClimb(t);
+        Assert.False(g.ConfirmClimb(t + 2 * S, Interval, 520_000, 1_000_000));
+        g.RefuseClimb(t + 2 * S);
+        Assert.Equal(468_000, g.Ceiling(1_000_000, t + 5 * S));
+        Assert.Equal(long.MaxValue, g.Ceiling(1_000_000, t + 6 * S));
+        t += 40 * S;
+        Assert.False(g.ConfirmClimb(t, Interval, 520_000, 1_000_000));
+        g.RefuseClimb(t);
+        Assert.Equal(long.MaxValue, g.Ceiling(1_000_000, t + 2 * S));
     }
 }

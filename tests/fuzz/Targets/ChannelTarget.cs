@@ -81,6 +81,7 @@ internal sealed unsafe class ChannelTarget : IFuzzTarget
             Worker.Close();
             for (int i = 0; i < 20 && !Loop.IsStopping; i++)
                 Loop.RunOnce(0);
+            Context.Dispose();
             Socket.Dispose();
             Loop.Dispose();
             foreach (int fd in _fds)
