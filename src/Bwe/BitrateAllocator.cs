@@ -14,6 +14,10 @@ internal readonly record struct LayerRung(short Spatial, short Temporal, long Bi
 /// the budget lasts. Steps above what a consumer forwards now cost <see cref="UpHeadroom"/>
 /// times their bitrate, steps at or below it their plain bitrate: a consumer keeps its layers
 /// while they fit and climbs only with headroom, so layers do not flap at steady capacity.
+/// A consumer whose next step the budget cannot pay is held there, and from then on no consumer
+/// of lower priority climbs to or past what the held one gets: otherwise the cheap steps of the
+/// lower ones use up the budget the higher one lacks, and both end on the same layers (seen: 1/1
+/// and 1/1 on an 800 kbit/s link with priorities 2 and 1).
 /// Instances keep their scratch arrays: no allocation once they have grown.
 /// </summary>
 internal sealed class BitrateAllocator
@@ -24,6 +28,7 @@ internal sealed class BitrateAllocator
     private LayerRung[] _rungs = new LayerRung[32];
     private int[] _start = new int[8], _count = new int[8], _current = new int[8], _priority = new int[8], _chosen = new int[8], _order = new int[8];
     private long[] _ceiling = new long[8];
+    private bool[] _held = new bool[8];
     private int _participants;
     private int _rungCount;
 
@@ -52,6 +57,7 @@ internal sealed class BitrateAllocator
             Array.Resize(ref _chosen, n);
             Array.Resize(ref _order, n);
             Array.Resize(ref _ceiling, n);
+            Array.Resize(ref _held, n);
         }
         if (_rungCount + ladder.Length > _rungs.Length)
             Array.Resize(ref _rungs, Math.Max(_rungs.Length * 2, _rungCount + ladder.Length));
@@ -105,6 +111,7 @@ internal sealed class BitrateAllocator
         {
             int i = _order[k];
             _chosen[i] = -1;
+            _held[i] = false;
             if (_count[i] > 0)
             {
                 _chosen[i] = 0;
@@ -125,9 +132,14 @@ internal sealed class BitrateAllocator
                         break;
                     if (next > _current[i] && _rungs[_start[i] + next].Bitrate >= _ceiling[i])
                         break;
+                    if (_rungs[_start[i] + next].Bitrate >= HeldAbove(i))
+                        break;
                     long extra = Cost(i, next) - Cost(i, _chosen[i]);
                     if (extra > remaining)
+                    {
+                        _held[i] = true;
                         break;
+                    }
                     _chosen[i] = next;
                     remaining -= extra;
                     progress = true;
@@ -135,6 +147,18 @@ internal sealed class BitrateAllocator
             }
         }
         return budget - remaining;
+    }
+
+    // The least that a consumer of higher priority than i, held by the budget, gets.
+    private long HeldAbove(int i)
+    {
+        long least = long.MaxValue;
+        for (int k = 0; k < _participants; k++)
+        {
+            if (_held[k] && _priority[k] > _priority[i] && _chosen[k] >= 0)
+                least = Math.Min(least, _rungs[_start[k] + _chosen[k]].Bitrate);
+        }
+        return least;
     }
 
     private long Cost(int i, int rung)

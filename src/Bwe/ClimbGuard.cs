@@ -61,7 +61,11 @@ internal sealed class ClimbGuard
     /// <param name="available">The estimate the climb is asked on.</param>
     public bool ConfirmClimb(long nowUs, long intervalUs, long stepBitrate = 0, long available = 0)
     {
-        if (_climbSinceUs == long.MinValue || nowUs - _lastAskUs > intervalUs * 2)
+        // A step above the one being tried starts a trial of its own: the padding so far tried
+        // the link at the smaller step's rate (seen: a trial for 1/2 on a 600 kbit/s link passed,
+        // a backoff ended meanwhile and 2/1 was taken untried, then lost within a second).
+        if (_climbSinceUs == long.MinValue || nowUs - _lastAskUs > intervalUs * 2
+            || stepBitrate > _pendingBitrate + _pendingBitrate / 10)
         {
             _climbSinceUs = nowUs;
             _lastAskUs = nowUs;

@@ -8,7 +8,8 @@ namespace Mediasoup.Bwe;
 /// <see cref="LowLoss"/> and <see cref="HighLoss"/> it holds: it is set to the target when the
 /// band is entered and then only creeps up (<see cref="HoldCreepPerSecond"/>), so a delay-based
 /// decrease meanwhile does not ratchet it down and a link with inherent random loss is not frozen
-/// forever; below, it rises 8 %/s and lifts off once it is above the delay-based estimate.
+/// forever; below, it rises 8 %/s, or at once to what a probe measured, and lifts off once it is
+/// above the delay-based estimate.
 /// Loss comes per packet from transport-cc feedback, aggregated over at least
 /// <see cref="MinPacketsPerSample"/> packets (or one second with at least 20), or as the fraction
 /// lost of receiver reports.
@@ -78,5 +79,16 @@ internal sealed class LossBasedController
         {
             BoundBps = Grow(IncreasePerSecond, elapsedUs, delayBasedBps);
         }
+    }
+
+    /// <summary>A probe measured <paramref name="probeBps"/> while loss is low: the link carries
+    /// that now, so the bound rises to it at once (lifting off once it reaches the delay-based
+    /// estimate) instead of creeping 8 %/s from the trough of the loss (seen: 15 s to climb from
+    /// 260 k back to an 800 kbit/s link while every probe read 500-800 k).</summary>
+    public void OnProbeResult(long probeBps, long delayBasedBps)
+    {
+        if (BoundBps == long.MaxValue || LastLoss >= LowLoss || probeBps <= BoundBps)
+            return;
+        BoundBps = probeBps >= delayBasedBps ? long.MaxValue : probeBps;
     }
 }

@@ -171,7 +171,10 @@ internal sealed class SendSideBwe
         if (bestProbeBps > 0)
         {
             if (_delay.State != BandwidthUsage.Overusing)
+            {
                 _delay.OnProbeResult(bestProbeBps, nowUs);
+                _loss.OnProbeResult(bestProbeBps, _delay.EstimateBps);
+            }
             _probes.OnProbeResult(bestProbeId, bestProbeBps, nowUs);
             LastProbeResult = (bestProbeId, bestProbeBps, nowUs);
         }

@@ -135,4 +135,22 @@ public class ClimbGuardTests
         g.RefuseClimb(t);
         Assert.Equal(long.MaxValue, g.Ceiling(1_000_000, t + 2 * S));
     }
+
+    [Fact]
+    public void AHigherStepThanTheOneTried_StartsItsOwnTrial_ALowerOneIsConfirmed()
+    {
+        var g = new ClimbGuard();
+        Assert.False(g.ConfirmClimb(0, Interval, 390_000, 1_000_000));
+        // Asked for a higher step (a backoff ended meanwhile): not taken on the smaller step's trial.
+        Assert.False(g.ConfirmClimb(S, Interval, 720_000, 1_000_000));
+        Assert.Equal(1_000_000, g.PendingFromAvailable);
+        Assert.False(g.ConfirmClimb(S + S / 2, Interval, 720_000, 1_000_000));
+        Assert.True(g.ConfirmClimb(2 * S, Interval, 720_000, 1_000_000));
+        // A lower step than the one tried is covered by the trial.
+        Assert.False(g.ConfirmClimb(10 * S, Interval, 720_000, 1_000_000));
+        Assert.True(g.ConfirmClimb(11 * S, Interval, 390_000, 900_000));
+        // Rates that wander a little are the same step.
+        Assert.False(g.ConfirmClimb(20 * S, Interval, 390_000, 1_000_000));
+        Assert.True(g.ConfirmClimb(21 * S, Interval, 420_000, 1_000_000));
+    }
 }
