@@ -4,7 +4,7 @@ namespace Mediasoup.Bwe;
 
 /// <summary>
 /// The delay-based rate controller (draft-ietf-rmcat-gcc-02 §5.5): on over-use the estimate
-/// drops to <see cref="Beta"/> × the rate acknowledged lately; on normal use it grows, multiplicatively
+/// drops to <see cref="Beta"/> × the acknowledged rate (the higher of the last half and quarter second); on normal use it grows, multiplicatively
 /// (8 %/s) while the link capacity is unknown or far, additively (about one packet per response
 /// time) near it; under-use holds it while queues drain.
 /// <para>
@@ -75,7 +75,8 @@ internal sealed class AimdRateControl
     }
 
     /// <param name="recentAckedBps">The acknowledged rate over the last quarter second or so
-    /// (0: unknown): a decrease on a full link takes <see cref="Beta"/> of what it carries now.</param>
+    /// (0: unknown): a decrease on a full link takes <see cref="Beta"/> of it when it is above the
+    /// half-second rate.</param>
     public long Update(BandwidthUsage usage, long ackedBps, long sentBps, bool appLimited, long nowUs, long recentAckedBps = 0)
     {
         long elapsedUs = _lastUpdateUs < 0 ? 0 : Math.Clamp(nowUs - _lastUpdateUs, 0, 1_000_000);
@@ -125,12 +126,14 @@ internal sealed class AimdRateControl
             // rate read over a window the feedback hardly covered (a queue flushing at once, its
             // feedback bunched) once read 26 kbit/s on a link just lifted from 400 kbit/s and
             // took a 216 kbit/s estimate to 22 kbit/s in one step (Chromium behind htb).
-            // What the full link carries now: the half-second window still holds the rate from
-            // before a climb's trial padding (or before a drop), which read 570 kbit/s on an
-            // 800 kbit/s link a trial had just filled (Chromium behind htb).
+            // What the full link carries now, when that is more than the half-second window
+            // says: the window still holds the rate from before a climb's trial padding, which
+            // read 570 kbit/s on an 800 kbit/s link a trial had just filled (Chromium behind
+            // htb). Not less: while a shaper's queue drains after a drop, the quarter second
+            // read under 100 kbit/s of a 400 kbit/s link and halved the estimate down to 58 k.
             if (nowUs - _lastDecreaseUs < Math.Clamp(RttUs, 10_000, 200_000))
                 return;
-            long carried = recentAckedBps > 0 ? recentAckedBps : ackedBps;
+            long carried = Math.Max(recentAckedBps, ackedBps);
             target = Math.Max(Beta * carried, MaxDecreaseFactor * current);
             _link.OnOveruse(carried);
         }

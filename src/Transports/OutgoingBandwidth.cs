@@ -226,7 +226,10 @@ internal sealed class OutgoingBandwidth : IDisposable
             _ladderLengths.Add(n);
             _currentBitrates.Add(current >= 0 ? rungs[current].Bitrate : 0);
             _currentSpatialBaseBitrates.Add(current >= 0 ? SpatialBase(rungs[..n], current) : 0);
-            desired += rungs[n - 1].Bitrate;
+            // Below its top step, climbing there takes the headroom too: probing must be able to
+            // show that much (else a consumer on 2/1 never reaches 2/2: the estimate stopped at
+            // 1.1 × the top step's rate, under the 1.25 × a climb needs).
+            desired += current == n - 1 ? rungs[n - 1].Bitrate : (long)(rungs[n - 1].Bitrate * BitrateAllocator.UpHeadroom);
         }
         for (int i = _guards.Count - 1; i >= 0; i--)
         {

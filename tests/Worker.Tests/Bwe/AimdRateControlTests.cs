@@ -26,7 +26,7 @@ public class AimdRateControlTests
     }
 
     [Fact]
-    public void OverUse_OnAFullLink_TakesWhatItCarriesNow_NotTheHalfSecondAverage()
+    public void OverUse_OnAFullLink_TakesTheRecentRate_WhenItIsAboveTheHalfSecondOne()
     {
         // A climb's trial padding filled an 800 k link for a quarter second after half a second
         // at 400 k: the half-second window reads 570 k, the last quarter second 800 k.
@@ -40,10 +40,11 @@ public class AimdRateControlTests
         old.SetEstimate(968_000, 1_000_000);
         old.Update(BandwidthUsage.Overusing, 570_000, 650_000, false, 1_000_000);
         Assert.Equal(484_500, old.EstimateBps);
-        // A drop: the window still holds the old rate, the link now carries 600 k.
-        var drop = new AimdRateControl(600_000, 10_000, 0) { RttUs = 50_000 };
-        drop.SetEstimate(1_400_000, 1_000_000);
-        drop.Update(BandwidthUsage.Overusing, 1_000_000, 1_300_000, false, 1_000_000, recentAckedBps: 600_000);
-        Assert.Equal(700_000, drop.EstimateBps); // 0.85 × 600 k = 510 k, but at most half of 1.4 M at once
+        // A quarter second that reads less than the window (a shaper's queue draining) does not
+        // take it lower: 0.85 × the window's 400 k, not 0.85 × 90 k (nor half of 500 k).
+        var drain = new AimdRateControl(600_000, 10_000, 0) { RttUs = 50_000 };
+        drain.SetEstimate(500_000, 1_000_000);
+        drain.Update(BandwidthUsage.Overusing, 400_000, 170_000, false, 1_000_000, recentAckedBps: 90_000);
+        Assert.Equal(340_000, drain.EstimateBps);
     }
 }
