@@ -347,10 +347,9 @@ cmd_test() {
   log "end to end: real VP8/Opus through the worker (GStreamer), plain and SRTP"
   local e2e_ok=0 e2e_fail=0
   # The shaped-link bandwidth estimation test (issue 12; it runs itself in a network namespace of
-  # its own, unshare -n, as root, ~2.5 min) is opt-in until it passes repeatedly under load:
-  # MSW_TEST_BWE=1 adds it.
+  # its own, unshare -n, as root, ~2.5 min); MSW_TEST_BWE=0 leaves it out.
   local bwe_run=()
-  [ "${MSW_TEST_BWE:-0}" = 1 ] && bwe_run=("browser/bwe.mjs")
+  [ "${MSW_TEST_BWE:-1}" = 1 ] && bwe_run=("browser/bwe.mjs")
   for run in "e2e/plain-media.mjs" "e2e/plain-media.mjs --srtp" "e2e/rtcp-roundtrip.mjs" "e2e/srtp-feedback.mjs" "e2e/opus-fec.mjs" "e2e/ice-binding.mjs" "e2e/audio-observers.mjs" \
              "e2e/tcp-pressure.mjs" "e2e/srtp-ssrc-reuse.mjs" "e2e/lifecycle.mjs --warmup 30 --cycles 150" "e2e/budgets.mjs" \
              "e2e/remb.mjs" "browser/webrtc.mjs" "browser/layers.mjs" "browser/room.mjs" "browser/remb-cap.mjs" ${bwe_run[@]+"${bwe_run[@]}"}; do
