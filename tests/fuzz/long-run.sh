@@ -6,6 +6,7 @@
 #   tests/fuzz/long-run.sh DEADLINE TARGET ...     e.g. long-run.sh 06:15 rtp rtcp
 #
 # Results: obj/fuzz-long/findings/TARGET (AFL output), one table row per target on stdout.
+# Give each target to one lane only: a lane starting a target clears its findings directory.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"

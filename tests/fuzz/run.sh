@@ -34,14 +34,15 @@ if ! command -v afl-fuzz >/dev/null; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends afl++ >/dev/null
 fi
-if [ ! -x "$TOOLS/sharpfuzz" ]; then
-  log "installing the SharpFuzz instrumenter (dotnet tool SharpFuzz.CommandLine 2.3.0)"
-  dotnet tool install SharpFuzz.CommandLine --version 2.3.0 --tool-path "$TOOLS" >/dev/null
-fi
 
 if [ "${FUZZ_SKIP_BUILD:-0}" = 1 ] && [ -f "$OUT/Mediasoup.Worker.Fuzz.dll" ]; then
   log "using the harness already built in $OUT"
 else
+  # Only a build instruments (lanes that reuse a harness start at once and would race here).
+  if [ ! -x "$TOOLS/sharpfuzz" ]; then
+    log "installing the SharpFuzz instrumenter (dotnet tool SharpFuzz.CommandLine 2.3.0)"
+    dotnet tool install SharpFuzz.CommandLine --version 2.3.0 --tool-path "$TOOLS" >/dev/null
+  fi
   log "building the harness"
   rm -rf "$OUT"
   dotnet build "$HERE/Fuzz.csproj" -c Release -o "$OUT" --nologo -v quiet 1>&2
