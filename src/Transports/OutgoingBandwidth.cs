@@ -245,10 +245,13 @@ internal sealed class OutgoingBandwidth : IDisposable
             int chosen = _allocator.Chosen(i);
             int current = _currentRungs[i];
             ClimbGuard? pending = GuardOf(c, create: false);
-            if (pending is { ClimbPending: true } && chosen <= current && available < pending.PendingFromAvailable * (1 - RefusedDrop))
+            if (pending is { ClimbPending: true } && available < pending.PendingFromAvailable * (1 - RefusedDrop))
             {
                 // The link refused the step being tried: that step backs off, and the fall the
-                // trial's own padding caused does not cost the step the consumer is on.
+                // trial's own padding caused does not cost the step the consumer is on. Even when
+                // a smaller climb would still fit the lower estimate: that one was not tried (seen
+                // over ICE-TCP: a trial for 2/0 over-used the link and 1/1 was then taken
+                // mid-over-use on the strength of it).
                 pending.RefuseClimb(nowUs);
                 chosen = current;
             }
