@@ -82,26 +82,22 @@ public class BitrateAllocatorTests
         // Both forward (1,1) at 330 k; 720 k of budget. (1,2) for the high one costs 625 k with
         // headroom: 295 k more than it has, and after both (1,1) only 60 k are left. Without the
         // rule the low one would stay level on (1,1).
-        var a = new BitrateAllocator();
-        int low = a.Add(1, Ladder, 4);
-        int high = a.Add(2, Ladder, 4);
-        a.Allocate(720_000);
-        Assert.Equal(4, a.Chosen(high));
-        Assert.Equal(3, a.Chosen(low));
+        Assert.Equal((4, 3), Pair(2, 1, 720_000));
         // Equal priorities are not held back by each other.
-        var b = new BitrateAllocator();
-        int x = b.Add(1, Ladder, 4);
-        int y = b.Add(1, Ladder, 4);
-        b.Allocate(720_000);
-        Assert.Equal(4, b.Chosen(x));
-        Assert.Equal(4, b.Chosen(y));
+        Assert.Equal((4, 4), Pair(1, 1, 720_000));
         // With the budget for it the high one climbs and the low one may follow below it.
-        var c = new BitrateAllocator();
-        int cl = c.Add(1, Ladder, 4);
-        int ch = c.Add(2, Ladder, 4);
-        c.Allocate(850_000);
-        Assert.Equal(5, c.Chosen(ch));
-        Assert.Equal(3, c.Chosen(cl));
+        Assert.Equal((5, 3), Pair(2, 1, 850_000));
+    }
+
+    // Two consumers forwarding (1,1), the first added with priority `second`: the steps granted
+    // to the one of priority `first` and to the other.
+    private static (int First, int Second) Pair(byte first, byte second, long budget)
+    {
+        var a = new BitrateAllocator();
+        int s = a.Add(second, Ladder, 4);
+        int f = a.Add(first, Ladder, 4);
+        a.Allocate(budget);
+        return (a.Chosen(f), a.Chosen(s));
     }
 
     [Fact]

@@ -193,6 +193,7 @@ internal sealed class WorkerHarness : IDisposable
     {
         if (!Worker.IsClosed)
             Worker.Close();
+        Context.Dispose();
         Socket.Dispose();
         Loop.Dispose();
         Certificate.Dispose();
